@@ -1,0 +1,31 @@
+# Shared by the ci/ scripts: sourced, never run. POSIX sh.
+
+# The checkout's top directory, whatever the caller's working directory.
+DILLSPEC_ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+# Build trees live under build/ unless DILLSPEC_BUILD says otherwise.
+DILLSPEC_BUILD=${DILLSPEC_BUILD:-$DILLSPEC_ROOT/build}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+die() { echo "${0##*/}: $*" >&2; exit 2; }
+say() { echo "== ${0##*/}: $*" >&2; }
+
+# Installs missing Debian packages (or says how) before anything is built.
+ensure_deps() { "$DILLSPEC_ROOT/ci/deps" || exit 2; }
+
+# target_name TARGET: the short name reports use for a --target value.
+target_name() {
+    case "$1" in
+        ref|pkg-config) echo "$1" ;;
+        *) basename -- "$1" ;;
+    esac
+}
+
+# configure_and_build DIR [cmake args...]: an idempotent out-of-tree build.
+configure_and_build() {
+    dir=$1; shift
+    mkdir -p "$dir"
+    cmake -S "$DILLSPEC_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir.configure.log" 2>&1 \
+        || { cat "$dir.configure.log" >&2; die "cmake configure failed ($dir)"; }
+    cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 \
+        || { tail -n 60 "$dir.build.log" >&2; die "build failed ($dir)"; }
+}
