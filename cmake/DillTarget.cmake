@@ -12,7 +12,7 @@
 set(DILLSPEC_TARGET "ref" CACHE STRING "libdill build to test: ref, a PREFIX, or pkg-config")
 
 if(DILLSPEC_TARGET STREQUAL "ref")
-  add_library(dill::target ALIAS dillref)
+  add_library(dill::target ALIAS dillref_static)
   set(DILLSPEC_TARGET_NAME "ref")
   set(DILLSPEC_TARGET_IS_REF ON)
 elseif(DILLSPEC_TARGET STREQUAL "pkg-config")

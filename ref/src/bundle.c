@@ -1,0 +1,116 @@
+/* Bundles: "a lifetime control mechanism.  When it is closed, all coroutines
+ * within the bundle are canceled." (bundle(3)) */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "bundle.h"
+#include "handle.h"
+#include "libdill.h"
+
+struct dill_bundle {
+    struct dill_hvfs vfs;
+    struct dill_list crs;      /* its running coroutines */
+    struct dill_list waiters;  /* dill_cr.waiting: in bundle_wait or hclose */
+    bool mem;                  /* in caller's storage: not ours to free */
+};
+
+_Static_assert(sizeof(struct dill_bundle) <= sizeof(struct dill_bundle_storage),
+    "struct bundle_storage too small");
+
+const int dill_bundle_type = 0;
+
+static void *dill_bundle_query(struct dill_hvfs *vfs, const void *type) {
+    return type == &dill_bundle_type ? vfs : NULL;
+}
+
+static void dill_bundle_close(struct dill_hvfs *vfs);
+
+static int dill_bundle_init(struct dill_bundle *b, bool mem) {
+    b->vfs.query = dill_bundle_query;
+    b->vfs.close = dill_bundle_close;
+    dill_list_init(&b->crs);
+    dill_list_init(&b->waiters);
+    b->mem = mem;
+    return dill_hmake(&b->vfs);
+}
+
+int dill_bundle_mem(struct dill_bundle_storage *mem) {
+    if(!mem) {
+        errno = EINVAL;
+        return -1;
+    }
+    return dill_bundle_init((struct dill_bundle *)mem, true);
+}
+
+int dill_bundle(void) {
+    struct dill_bundle *b = malloc(sizeof(*b));
+    if(!b) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int h = dill_bundle_init(b, false);
+    if(h < 0)
+        free(b);
+    return h;
+}
+
+int dill_bundle_adopt(int h, struct dill_cr *cr) {
+    struct dill_bundle *b = dill_hquery(h, &dill_bundle_type);
+    if(!b)
+        return -1;
+    cr->bundle = b;
+    dill_list_insert(&cr->member, &b->crs);
+    return 0;
+}
+
+void dill_bundle_remove(struct dill_bundle *b, struct dill_cr *cr) {
+    dill_list_erase(&cr->member);
+    cr->bundle = NULL;
+    if(!dill_list_empty(&b->crs))
+        return;
+    for(struct dill_list *it = b->waiters.next; it != &b->waiters; it = it->next)
+        dill_wake(dill_cont(it, struct dill_cr, waiting), 0);
+}
+
+/* Waits until the bundle has no coroutines; 0 or -1 with errno. */
+static int dill_bundle_drain(struct dill_bundle *b, int64_t deadline,
+      bool cancelable) {
+    struct dill_cr *self = dill_self();
+    dill_list_insert(&self->waiting, &b->waiters);
+    int rc = 0;
+    while(rc == 0 && !dill_list_empty(&b->crs))
+        rc = dill_block(deadline, cancelable);
+    dill_list_erase(&self->waiting);
+    return rc;
+}
+
+/* bundle_wait(3): "If there are no coroutines in the bundle the function
+ * will succeed immediately.  Otherwise, it will wait until all the
+ * coroutines in the bundle finish or until deadline is reached." */
+int dill_bundle_wait(int bndl, int64_t deadline) {
+    struct dill_bundle *b = dill_hquery(bndl, &dill_bundle_type);
+    if(!b)
+        return -1;
+    if(dill_check_canceled() < 0)
+        return -1;
+    if(dill_list_empty(&b->crs))
+        return 0;
+    return dill_bundle_drain(b, deadline, true);
+}
+
+/* bundle(3): "When hclose() is called on the bundle, all the coroutines
+ * contained in the bundle will be canceled ... The hclose() function itself
+ * won't exit until all the coroutines in the bundle exit." */
+static void dill_bundle_close(struct dill_hvfs *vfs) {
+    struct dill_bundle *b = (struct dill_bundle *)vfs;
+    struct dill_cr *self = dill_self();
+    /* A coroutine closing its own bundle cannot wait for itself: it lives on
+     * outside any bundle until it ends. */
+    if(self->bundle == b)
+        dill_list_erase(&self->member), self->bundle = NULL;
+    for(struct dill_list *it = b->crs.next; it != &b->crs; it = it->next)
+        dill_cancel(dill_cont(it, struct dill_cr, member));
+    dill_bundle_drain(b, -1, false);
+    if(!b->mem)
+        free(b);
+}

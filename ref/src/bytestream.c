@@ -1,0 +1,45 @@
+/* bsend(3), brecv(3), bsendl(3), brecvl(3): argument checks shared by every
+ * bytestream, then the object's own transfer. */
+#include <errno.h>
+
+#include "bytestream.h"
+#include "handle.h"
+#include "iolist.h"
+#include "runtime.h"
+
+const int dill_bsock_type = 0;
+
+static int dill_transfer(int s, struct dill_iolist *first,
+      struct dill_iolist *last, int64_t deadline, bool sending) {
+    struct dill_bsock_vfs *b = dill_hquery(s, &dill_bsock_type);
+    if(!b)
+        return -1;
+    if(dill_iolist_check(first, last, sending) < 0)
+        return -1;
+    if(dill_check_canceled() < 0)
+        return -1;
+    return sending ? b->bsendl(b, first, last, deadline)
+                   : b->brecvl(b, first, last, deadline);
+}
+
+int dill_bsendl(int s, struct dill_iolist *first, struct dill_iolist *last,
+      int64_t deadline) {
+    return dill_transfer(s, first, last, deadline, true);
+}
+
+int dill_brecvl(int s, struct dill_iolist *first, struct dill_iolist *last,
+      int64_t deadline) {
+    return dill_transfer(s, first, last, deadline, false);
+}
+
+int dill_bsend(int s, const void *buf, size_t len, int64_t deadline) {
+    struct dill_iolist iol = {(void *)buf, len, NULL, 0};
+    return dill_transfer(s, &iol, &iol, deadline, true);
+}
+
+/* brecv(3): "If buf is NULL, len bytes will be received but they will be
+ * dropped" - exactly what a NULL iol_base means to brecvl. */
+int dill_brecv(int s, void *buf, size_t len, int64_t deadline) {
+    struct dill_iolist iol = {buf, len, NULL, 0};
+    return dill_transfer(s, &iol, &iol, deadline, false);
+}

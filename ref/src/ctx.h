@@ -1,0 +1,19 @@
+/* Saving and resuming execution contexts: the one piece of ref written in
+ * assembly (ctx_x86_64.S, ctx_aarch64.S).  dill_ctx_save is declared in
+ * libdill.h because the go() macro calls it in the caller's frame. */
+#ifndef DILL_CTX_H
+#define DILL_CTX_H
+
+#include <stdint.h>
+
+/* Callee-saved registers, stack pointer and resume address: 9 words on
+ * x86-64 (+ mxcsr/x87 control word), 21 on aarch64. */
+struct dill_ctx {
+    uint64_t regs[22];
+};
+
+/* Returns 0 when called, and 1 when dill_ctx_jump resumes it. */
+__attribute__((returns_twice)) int dill_ctx_save(void *ctx);
+__attribute__((noreturn)) void dill_ctx_jump(struct dill_ctx *ctx);
+
+#endif

@@ -1,0 +1,42 @@
+/* x86-64 System V: save and resume the callee-saved state.
+ * Layout of struct dill_ctx: rbx rbp r12 r13 r14 r15 rsp rip mxcsr|fpucw. */
+#if defined(__x86_64__)
+    .text
+
+    .globl dill_ctx_save
+    .type dill_ctx_save, @function
+dill_ctx_save:
+    movq %rbx, 0(%rdi)
+    movq %rbp, 8(%rdi)
+    movq %r12, 16(%rdi)
+    movq %r13, 24(%rdi)
+    movq %r14, 32(%rdi)
+    movq %r15, 40(%rdi)
+    leaq 8(%rsp), %rdx          /* the caller's stack pointer after we return */
+    movq %rdx, 48(%rdi)
+    movq (%rsp), %rdx           /* our return address */
+    movq %rdx, 56(%rdi)
+    stmxcsr 64(%rdi)
+    fnstcw 68(%rdi)
+    xorl %eax, %eax
+    ret
+    .size dill_ctx_save, .-dill_ctx_save
+
+    .globl dill_ctx_jump
+    .hidden dill_ctx_jump
+    .type dill_ctx_jump, @function
+dill_ctx_jump:
+    movq 0(%rdi), %rbx
+    movq 8(%rdi), %rbp
+    movq 16(%rdi), %r12
+    movq 24(%rdi), %r13
+    movq 32(%rdi), %r14
+    movq 40(%rdi), %r15
+    ldmxcsr 64(%rdi)
+    fldcw 68(%rdi)
+    movq 48(%rdi), %rsp
+    movl $1, %eax               /* dill_ctx_save returns a second time, with 1 */
+    jmpq *56(%rdi)
+    .size dill_ctx_jump, .-dill_ctx_jump
+#endif
+    .section .note.GNU-stack,"",@progbits

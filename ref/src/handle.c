@@ -1,0 +1,126 @@
+/* The handle table.
+ *
+ * hclose(3) of a handle and later use of the same number must give EBADF,
+ * not reach whatever object was created since.  So a freed number goes to
+ * the tail of a FIFO and is reused only once DILL_QUARANTINE other numbers
+ * are free before it: a just-closed number is never the next one handed out,
+ * nor any of the DILL_QUARANTINE after it. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "handle.h"
+#include "libdill.h"
+
+#define DILL_QUARANTINE 64
+
+struct dill_slot {
+    struct dill_hvfs *vfs;  /* NULL while free */
+    int next_free;          /* the FIFO of free numbers, -1 ends it */
+};
+
+struct dill_handles {
+    struct dill_slot *slots;
+    int capacity;
+    int used;               /* slots ever handed out: [0, used) */
+    int free_head, free_tail, free_count;
+};
+
+static _Thread_local struct dill_handles ht = {NULL, 0, 0, -1, -1, 0};
+
+static int dill_handles_grow(void) {
+    if(ht.capacity >= INT_MAX / 2) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int cap = ht.capacity ? ht.capacity * 2 : 256;
+    struct dill_slot *s = realloc(ht.slots, sizeof(*s) * (size_t)cap);
+    if(!s) {
+        errno = ENOMEM;
+        return -1;
+    }
+    ht.slots = s;
+    ht.capacity = cap;
+    return 0;
+}
+
+static int dill_take_free(void) {
+    int h = ht.free_head;
+    ht.free_head = ht.slots[h].next_free;
+    if(ht.free_head < 0)
+        ht.free_tail = -1;
+    ht.free_count--;
+    return h;
+}
+
+static void dill_put_free(int h) {
+    ht.slots[h].vfs = NULL;
+    ht.slots[h].next_free = -1;
+    if(ht.free_tail >= 0)
+        ht.slots[ht.free_tail].next_free = h;
+    else
+        ht.free_head = h;
+    ht.free_tail = h;
+    ht.free_count++;
+}
+
+int dill_hmake(struct dill_hvfs *vfs) {
+    int h;
+    if(ht.free_count > DILL_QUARANTINE) {
+        h = dill_take_free();
+    } else {
+        if(ht.used == ht.capacity && dill_handles_grow() < 0)
+            return -1;
+        h = ht.used++;
+    }
+    ht.slots[h].vfs = vfs;
+    return h;
+}
+
+static struct dill_hvfs *dill_hget(int h) {
+    if(h < 0 || h >= ht.used || !ht.slots[h].vfs) {
+        errno = EBADF;
+        return NULL;
+    }
+    return ht.slots[h].vfs;
+}
+
+void *dill_hquery(int h, const void *type) {
+    struct dill_hvfs *vfs = dill_hget(h);
+    if(!vfs)
+        return NULL;
+    void *iface = vfs->query(vfs, type);
+    if(!iface)
+        errno = ENOTSUP;
+    return iface;
+}
+
+/* hclose(3): "Once all handles pointing to the same underlying object have
+ * been closed, the object is deallocated immediately".  One handle per
+ * object here, so the object goes now.  The number is freed first: closing
+ * a bundle may run other coroutines, and they must already see EBADF. */
+int dill_hclose(int h) {
+    struct dill_hvfs *vfs = dill_hget(h);
+    if(!vfs)
+        return -1;
+    dill_put_free(h);
+    vfs->close(vfs);
+    return 0;
+}
+
+/* hown(3): the object moves to a new number; the old one is invalid.  "If
+ * the function fails, the old handle is closed." */
+int dill_hown(int h) {
+    struct dill_hvfs *vfs = dill_hget(h);
+    if(!vfs)
+        return -1;
+    int nh = dill_hmake(vfs);
+    if(nh < 0) {
+        int err = errno;
+        dill_hclose(h);
+        errno = err;
+        return -1;
+    }
+    dill_put_free(h);
+    return nh;
+}

@@ -1,0 +1,177 @@
+/* The IPC connection: a UNIX stream socket behind a bytestream handle. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "iolist.h"
+#include "ipc.h"
+#include "libdill.h"
+#include "poller.h"
+#include "runtime.h"
+#include "sockio.h"
+
+const int dill_ipc_conn_type = 0;
+
+/* dill_ipc_dir_begin() keeps the address of its caller's `closed` flag
+ * until dill_ipc_dir_end() drops it, in the same caller's frame; gcc 12
+ * cannot see that the pointer never outlives the frame. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+
+_Static_assert(sizeof(struct dill_ipc_conn) <= sizeof(struct dill_ipc_storage),
+    "struct ipc_storage too small");
+
+int dill_ipc_dir_begin(struct dill_ipc_dir *d, bool *closed) {
+    if(d->busy) {
+        errno = EBUSY;  /* "The handle is currently being used by a different
+                           coroutine." */
+        return -1;
+    }
+    if(d->err) {
+        errno = d->err;
+        return -1;
+    }
+    *closed = false;
+    d->busy = true;
+    d->closed = closed;
+    return 0;
+}
+
+int dill_ipc_dir_end(struct dill_ipc_dir *d, const bool *closed, int rc) {
+    if(*closed)
+        return rc;      /* the object is gone: touch nothing */
+    int err = errno;
+    d->busy = false;
+    d->closed = NULL;
+    /* A failed transfer may have moved part of the data: the stream's
+     * position is lost.  A peer that ended the stream stays EPIPE. */
+    if(rc < 0)
+        d->err = (err == EPIPE) ? EPIPE : ECONNRESET;
+    errno = err;
+    return rc;
+}
+
+static int dill_ipc_bsendl(struct dill_bsock_vfs *vfs,
+      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
+    (void)last;
+    struct dill_ipc_conn *c = dill_cont(vfs, struct dill_ipc_conn, bvfs);
+    bool closed;
+    if(c->done) {
+        errno = EPIPE;  /* our own ipc_done(3) closed this direction */
+        return -1;
+    }
+    if(dill_ipc_dir_begin(&c->out, &closed) < 0)
+        return -1;
+    int rc = dill_sock_send(c->fd, first, deadline, &closed);
+    return dill_ipc_dir_end(&c->out, &closed, rc);
+}
+
+static int dill_ipc_brecvl(struct dill_bsock_vfs *vfs,
+      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
+    (void)last;
+    struct dill_ipc_conn *c = dill_cont(vfs, struct dill_ipc_conn, bvfs);
+    bool closed;
+    if(dill_ipc_dir_begin(&c->in, &closed) < 0)
+        return -1;
+    int rc = dill_sock_recv(c->fd, first, deadline, &closed);
+    return dill_ipc_dir_end(&c->in, &closed, rc);
+}
+
+static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
+    struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
+    if(type == &dill_bsock_type)
+        return &c->bvfs;
+    if(type == &dill_ipc_conn_type)
+        return c;
+    return NULL;
+}
+
+/* hclose(3): "all associated resources are deallocated" - without waiting:
+ * "outbound network data may not be flushed".  Calls blocked on the
+ * connection in other coroutines wake and fail with EBADF. */
+static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
+    struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
+    if(c->out.closed)
+        *c->out.closed = true;
+    if(c->in.closed)
+        *c->in.closed = true;
+    dill_ipc_fd_close(c->fd);
+    if(!c->mem)
+        free(c);
+}
+
+int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
+    if(dill_fd_track(fd) < 0)
+        return -1;
+    struct dill_ipc_conn *c = mem ? mem : malloc(sizeof(*c));
+    if(!c) {
+        errno = ENOMEM;
+        return -1;
+    }
+    *c = (struct dill_ipc_conn){
+        .hvfs = {dill_ipc_conn_query, dill_ipc_conn_close},
+        .bvfs = {dill_ipc_bsendl, dill_ipc_brecvl},
+        .fd = fd,
+        .mem = mem != NULL,
+    };
+    int h = dill_hmake(&c->hvfs);
+    if(h < 0 && !mem)
+        free(c);
+    return h;
+}
+
+/* ipc_done(3): "closes the outbound half of IPC connection.  This will cause
+ * the peer to get EPIPE error after it has received all the data."  Nothing
+ * is buffered in ref, so the deadline never matters. */
+int dill_ipc_done(int s, int64_t deadline) {
+    (void)deadline;
+    struct dill_ipc_conn *c = dill_hquery(s, &dill_ipc_conn_type);
+    if(!c)
+        return -1;
+    if(dill_check_canceled() < 0)
+        return -1;
+    if(c->done || c->out.err) {
+        errno = EPIPE;  /* "The connection was already half-closed." */
+        return -1;
+    }
+    shutdown(c->fd, SHUT_WR);
+    c->done = true;
+    return 0;
+}
+
+/* The terminal handshake: say we are done, then read (and drop) whatever
+ * the peer still sends until it ends the stream too. */
+static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
+    if(dill_check_canceled() < 0)
+        return -1;
+    shutdown(c->fd, SHUT_WR);
+    c->done = true;
+    if(c->in.err == EPIPE)
+        return 0;       /* the peer's end of stream was already seen */
+    bool closed;
+    if(dill_ipc_dir_begin(&c->in, &closed) < 0) {
+        if(errno != EBUSY)
+            errno = ECONNRESET;
+        return -1;
+    }
+    int rc = dill_sock_drain(c->fd, deadline, &closed);
+    return dill_ipc_dir_end(&c->in, &closed, rc);
+}
+
+/* ipc_close(3): "If this terminal handshake cannot be done it returns error.
+ * The socket is closed even in the case of error.  It can also be used to
+ * close IPC listener socket in which case it's equivalent to calling
+ * hclose." */
+int dill_ipc_close(int s, int64_t deadline) {
+    if(dill_hquery(s, &dill_ipc_listener_type))
+        return dill_hclose(s);
+    struct dill_ipc_conn *c = dill_hquery(s, &dill_ipc_conn_type);
+    if(!c)
+        return -1;
+    int rc = dill_ipc_handshake(c, deadline);
+    int err = errno;
+    dill_hclose(s);
+    errno = err;
+    return rc;
+}

@@ -1,0 +1,56 @@
+/* ipc_sendfd, ipc_recvfd: a descriptor carried by one byte of the stream
+ * (SCM_RIGHTS), in order with the bytes around it. */
+#include <errno.h>
+#include <fcntl.h>
+
+#include "ipc.h"
+#include "libdill.h"
+#include "runtime.h"
+#include "sockio.h"
+
+/* The connection behind `s` when the calling coroutine may use it. */
+static struct dill_ipc_conn *dill_ipc_fdpass_conn(int s) {
+    struct dill_ipc_conn *c = dill_hquery(s, &dill_ipc_conn_type);
+    if(!c || dill_check_canceled() < 0)
+        return NULL;
+    return c;
+}
+
+/* The caller keeps its own copy of `fd` open. */
+int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
+    struct dill_ipc_conn *c = dill_ipc_fdpass_conn(s);
+    if(!c)
+        return -1;
+    if(fd < 0 || fcntl(fd, F_GETFD) < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if(c->done) {
+        errno = EPIPE;
+        return -1;
+    }
+    bool closed;
+    if(dill_ipc_dir_begin(&c->out, &closed) < 0)
+        return -1;
+    int rc = dill_sock_send_fd(c->fd, fd, deadline, &closed);
+    return dill_ipc_dir_end(&c->out, &closed, rc);
+}
+
+/* Returns the new descriptor; EPROTO when the byte came without one, which
+ * leaves the stream usable (the byte was where a descriptor belonged). */
+int dill_ipc_recvfd(int s, int64_t deadline) {
+    struct dill_ipc_conn *c = dill_ipc_fdpass_conn(s);
+    if(!c)
+        return -1;
+    bool closed;
+    if(dill_ipc_dir_begin(&c->in, &closed) < 0)
+        return -1;
+    int fd = dill_sock_recv_fd(c->fd, deadline, &closed);
+    if(fd < 0 && errno == EPROTO) {
+        dill_ipc_dir_end(&c->in, &closed, 0);
+        errno = EPROTO;
+        return -1;
+    }
+    dill_ipc_dir_end(&c->in, &closed, fd < 0 ? -1 : 0);
+    return fd;
+}

@@ -1,0 +1,155 @@
+/* The IPC listener: ipc_listen(3), ipc_accept(3) and their _mem variants. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "libdill.h"
+#include "poller.h"
+#include "runtime.h"
+
+const int dill_ipc_listener_type = 0;
+
+struct dill_ipc_listener {
+    struct dill_hvfs hvfs;
+    int fd;
+    bool mem;
+};
+
+_Static_assert(sizeof(struct dill_ipc_listener) <=
+    sizeof(struct dill_ipc_listener_storage),
+    "struct ipc_listener_storage too small");
+
+static void *dill_ipc_listener_query(struct dill_hvfs *vfs, const void *type) {
+    return type == &dill_ipc_listener_type ? vfs : NULL;
+}
+
+/* ipc_listen(3): "The socket can be closed either by hclose or ipc_close.
+ * Both ways are equivalent."  The socket file stays, as with close(2). */
+static void dill_ipc_listener_close(struct dill_hvfs *vfs) {
+    struct dill_ipc_listener *l = (struct dill_ipc_listener *)vfs;
+    dill_ipc_fd_close(l->fd);
+    if(!l->mem)
+        free(l);
+}
+
+int dill_ipc_listener_make(int fd,
+      struct dill_ipc_listener_storage *mem) {
+    if(dill_fd_track(fd) < 0)
+        return -1;
+    struct dill_ipc_listener *l = mem ? (void *)mem : malloc(sizeof(*l));
+    if(!l) {
+        errno = ENOMEM;
+        return -1;
+    }
+    l->hvfs.query = dill_ipc_listener_query;
+    l->hvfs.close = dill_ipc_listener_close;
+    l->fd = fd;
+    l->mem = mem != NULL;
+    int h = dill_hmake(&l->hvfs);
+    if(h < 0 && !mem)
+        free(l);
+    return h;
+}
+
+static int dill_ipc_bind_listen(const char *addr, int backlog) {
+    struct sockaddr_un sa;
+    if(dill_ipc_addr(addr, &sa) < 0)
+        return -1;
+    int fd = dill_ipc_socket();
+    if(fd < 0)
+        return -1;
+    if(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+       listen(fd, backlog) == 0)
+        return fd;
+    int err = errno;
+    if(err == EROFS || err == EPERM)
+        err = EACCES;   /* the page's word for "may not create it here" */
+    dill_ipc_fd_close(fd);
+    errno = err;
+    return -1;
+}
+
+static int dill_ipc_listen_in(const char *addr, int backlog,
+      struct dill_ipc_listener_storage *mem) {
+    int fd = dill_ipc_bind_listen(addr, backlog);
+    if(fd < 0)
+        return -1;
+    int h = dill_ipc_listener_make(fd, mem);
+    if(h < 0) {
+        int err = errno;
+        dill_ipc_fd_close(fd);
+        errno = err;
+    }
+    return h;
+}
+
+int dill_ipc_listen(const char *addr, int backlog) {
+    return dill_ipc_listen_in(addr, backlog, NULL);
+}
+
+int dill_ipc_listen_mem(const char *addr, int backlog,
+      struct dill_ipc_listener_storage *mem) {
+    if(!mem) {
+        errno = EINVAL;
+        return -1;
+    }
+    return dill_ipc_listen_in(addr, backlog, mem);
+}
+
+/* A connected fd from the listener, waiting as the deadline allows. */
+static int dill_ipc_accept_fd(struct dill_ipc_listener *l, int64_t deadline) {
+    for(;;) {
+        int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if(fd >= 0)
+            return fd;
+        switch(errno) {
+        case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+        case EWOULDBLOCK:
+#endif
+            if(dill_fd_wait(l->fd, DILL_IN, deadline) < 0)
+                return -1;
+            break;
+        case EINTR:
+        case ECONNABORTED:  /* that client gave up; wait for the next */
+            break;
+        case ENOBUFS:
+            errno = ENOMEM;
+            return -1;
+        default:
+            return -1;      /* EMFILE, ENFILE, ENOMEM */
+        }
+    }
+}
+
+static int dill_ipc_accept_in(int s, struct dill_ipc_storage *mem,
+      int64_t deadline) {
+    struct dill_ipc_listener *l = dill_hquery(s, &dill_ipc_listener_type);
+    if(!l)
+        return -1;
+    if(dill_check_canceled() < 0)
+        return -1;
+    int fd = dill_ipc_accept_fd(l, deadline);
+    if(fd < 0)
+        return -1;
+    int h = dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem);
+    if(h < 0) {
+        int err = errno;
+        dill_ipc_fd_close(fd);
+        errno = err;
+    }
+    return h;
+}
+
+int dill_ipc_accept(int s, int64_t deadline) {
+    return dill_ipc_accept_in(s, NULL, deadline);
+}
+
+int dill_ipc_accept_mem(int s, struct dill_ipc_storage *mem, int64_t deadline) {
+    if(!mem) {
+        errno = EINVAL;
+        return -1;
+    }
+    return dill_ipc_accept_in(s, mem, deadline);
+}

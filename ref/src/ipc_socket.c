@@ -1,0 +1,48 @@
+/* What every IPC object does with its socket: make it, name it, close it. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "libdill.h"
+#include "poller.h"
+
+int dill_ipc_addr(const char *addr, struct sockaddr_un *sa) {
+    if(!addr) {
+        errno = EINVAL;
+        return -1;
+    }
+    if(addr[0] == '\0') {
+        errno = ENOENT;     /* "... or the pathname is an empty string" */
+        return -1;
+    }
+    size_t len = strlen(addr);
+    if(len >= sizeof(sa->sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memset(sa, 0, sizeof(*sa));
+    sa->sun_family = AF_UNIX;
+    memcpy(sa->sun_path, addr, len + 1);
+    return 0;
+}
+
+int dill_ipc_socket(void) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if(fd < 0) {
+        if(errno == ENOBUFS)
+            errno = ENOMEM;
+        return -1;
+    }
+    if(dill_fd_track(fd) < 0) {
+        close(fd);
+        errno = ENOMEM;
+        return -1;
+    }
+    return fd;
+}
+
+void dill_ipc_fd_close(int fd) {
+    dill_fdclean(fd);
+    close(fd);
+}

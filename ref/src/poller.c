@@ -1,0 +1,169 @@
+/* The poller: epoll, edge-triggered, and who waits for which fd.
+ *
+ * Every wait here follows a non-blocking call that returned EAGAIN, so an
+ * edge-triggered registration, made once per fd, cannot miss the event that
+ * ends the wait.  fdin(3)/fdout(3) wait on arbitrary fds without a prior
+ * call, so they ask poll() first. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "libdill.h"
+#include "poller.h"
+#include "runtime.h"
+
+struct dill_fdinfo {
+    struct dill_cr *waiter[2];  /* indexed by enum dill_direction */
+    bool registered;            /* in the epoll set */
+};
+
+struct dill_poller {
+    int epfd;                   /* -1 until first needed */
+    struct dill_fdinfo *fds;
+    int nfds;
+};
+
+static _Thread_local struct dill_poller poller = {-1, NULL, 0};
+
+int dill_fd_track(int fd) {
+    if(fd < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    if(fd < poller.nfds)
+        return 0;
+    int n = poller.nfds ? poller.nfds : 64;
+    while(n <= fd)
+        n *= 2;
+    struct dill_fdinfo *fds = realloc(poller.fds, sizeof(*fds) * (size_t)n);
+    if(!fds) {
+        errno = ENOMEM;
+        return -1;
+    }
+    memset(fds + poller.nfds, 0, sizeof(*fds) * (size_t)(n - poller.nfds));
+    poller.fds = fds;
+    poller.nfds = n;
+    return 0;
+}
+
+static int dill_fd_register(int fd, struct dill_fdinfo *info) {
+    if(info->registered)
+        return 0;
+    if(poller.epfd < 0) {
+        poller.epfd = epoll_create1(EPOLL_CLOEXEC);
+        if(poller.epfd < 0)
+            return -1;
+    }
+    struct epoll_event ev = {
+        .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+        .data.fd = fd,
+    };
+    if(epoll_ctl(poller.epfd, EPOLL_CTL_ADD, fd, &ev) != 0 &&
+       (errno != EEXIST ||
+        epoll_ctl(poller.epfd, EPOLL_CTL_MOD, fd, &ev) != 0))
+        return -1;
+    info->registered = true;
+    return 0;
+}
+
+int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
+    if(dill_fd_track(fd) < 0)
+        return -1;
+    struct dill_fdinfo *info = &poller.fds[fd];
+    if(info->waiter[dir]) {
+        errno = EBUSY;
+        return -1;
+    }
+    if(dill_check_canceled() < 0)
+        return -1;
+    if(dill_deadline_immediate(deadline)) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    if(dill_fd_register(fd, info) < 0)
+        return -1;
+    info->waiter[dir] = dill_self();
+    int rc = dill_block(deadline, true);
+    /* fdclean() may have dropped the table while we slept. */
+    if(fd < poller.nfds && poller.fds[fd].waiter[dir] == dill_self())
+        poller.fds[fd].waiter[dir] = NULL;
+    return rc;
+}
+
+void dill_poll(int timeout_ms) {
+    if(poller.epfd < 0) {
+        /* Nothing can ever wake us but a timer. */
+        if(timeout_ms >= 0)
+            poll(NULL, 0, timeout_ms);
+        else
+            pause();
+        return;
+    }
+    struct epoll_event evs[64];
+    int n = epoll_wait(poller.epfd, evs, 64, timeout_ms);
+    for(int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        if(fd >= poller.nfds)
+            continue;
+        struct dill_fdinfo *info = &poller.fds[fd];
+        /* Errors and hang-ups wake both directions: the retried call will
+         * report them. */
+        uint32_t e = evs[i].events;
+        if(info->waiter[DILL_IN] && (e & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)))
+            dill_wake(info->waiter[DILL_IN], 0);
+        if(info->waiter[DILL_OUT] && (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+            dill_wake(info->waiter[DILL_OUT], 0);
+    }
+}
+
+/* fdin(3)/fdout(3): wait until `fd` is readable/writable or in an error
+ * state; both count as success. */
+static int dill_fd_ready(int fd, enum dill_direction dir, int64_t deadline) {
+    if(fd < 0 || fcntl(fd, F_GETFD) < 0) {
+        errno = EBADF;       /* "Not a file descriptor." */
+        return -1;
+    }
+    if(dill_check_canceled() < 0)
+        return -1;
+    if(dill_fd_track(fd) < 0)
+        return -1;
+    if(poller.fds[fd].waiter[dir]) {
+        errno = EBUSY;       /* "Another coroutine already blocked on ..." */
+        return -1;
+    }
+    struct pollfd p = {.fd = fd, .events = dir == DILL_IN ? POLLIN : POLLOUT};
+    for(;;) {
+        if(poll(&p, 1, 0) == 1)
+            return 0;
+        if(dill_fd_wait(fd, dir, deadline) < 0)
+            return -1;
+    }
+}
+
+int dill_fdin(int fd, int64_t deadline) {
+    return dill_fd_ready(fd, DILL_IN, deadline);
+}
+
+int dill_fdout(int fd, int64_t deadline) {
+    return dill_fd_ready(fd, DILL_OUT, deadline);
+}
+
+/* fdclean(3): "drops any state that libdill associates with a file
+ * descriptor.  It has to be called before the file descriptor is closed." */
+void dill_fdclean(int fd) {
+    if(fd < 0 || fd >= poller.nfds)
+        return;
+    struct dill_fdinfo *info = &poller.fds[fd];
+    if(info->registered)
+        epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
+    /* Anyone still waiting would wait forever: let them retry and fail. */
+    for(int dir = DILL_IN; dir <= DILL_OUT; dir++)
+        if(info->waiter[dir])
+            dill_wake(info->waiter[dir], 0);
+    memset(info, 0, sizeof(*info));
+}

@@ -1,0 +1,19 @@
+/* Waiting for file descriptors (poller.c). */
+#ifndef DILL_POLLER_H
+#define DILL_POLLER_H
+
+#include <stdint.h>
+
+enum dill_direction { DILL_IN, DILL_OUT };
+
+/* Makes room to track `fd`, so that a later wait on it cannot fail for want
+ * of memory.  Object constructors call it; -1 with errno ENOMEM. */
+int dill_fd_track(int fd);
+
+/* Blocks the running coroutine until `fd` may have become ready in `dir`,
+ * after the caller's non-blocking call said EAGAIN.  Returns 0 (the caller
+ * retries its call), or -1 with errno EBUSY (another coroutine waits there),
+ * ETIMEDOUT, ECANCELED or ENOMEM. */
+int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline);
+
+#endif

@@ -1,0 +1,250 @@
+/* The scheduler: which coroutine runs, how one blocks and is woken, timers.
+ *
+ * One scheduler per thread (all of its state is thread-local), cooperative:
+ * a coroutine runs until it blocks, yields or ends.  When nothing is ready
+ * the scheduler sleeps in the poller until the earliest timer. */
+#include <errno.h>
+#include <limits.h>
+
+#include "libdill.h"
+#include "runtime.h"
+#include "stack.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define DILL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DILL_ASAN 1
+#endif
+#endif
+#if defined(DILL_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+struct dill_sched {
+    struct dill_cr main;        /* the thread's original stack */
+    struct dill_cr *current;
+    struct dill_cr *from;       /* the coroutine the last switch left */
+    struct dill_cr *finished;   /* ended; its stack awaits release */
+    struct dill_list ready;     /* runnable coroutines, FIFO */
+    struct dill_list timers;    /* blocked coroutines with a deadline, by expiry */
+    unsigned yields;
+};
+
+static _Thread_local struct dill_sched sched;
+
+static struct dill_sched *dill_sched(void) {
+    if(!sched.current) {
+        dill_list_init(&sched.ready);
+        dill_list_init(&sched.timers);
+        dill_list_init(&sched.main.ready);
+        dill_list_init(&sched.main.member);
+        dill_list_init(&sched.main.timer);
+        dill_list_init(&sched.main.waiting);
+        sched.current = &sched.main;
+    }
+    return &sched;
+}
+
+struct dill_cr *dill_self(void) {
+    return dill_sched()->current;
+}
+
+int dill_check_canceled(void) {
+    if(dill_self()->canceled) {
+        errno = ECANCELED;
+        return -1;
+    }
+    return 0;
+}
+
+bool dill_deadline_immediate(int64_t deadline) {
+    return deadline != -1 && deadline <= dill_now();
+}
+
+/******************************************************************************/
+/*  Switching stacks, told to AddressSanitizer as fiber switches              */
+/******************************************************************************/
+
+/* `fake` is NULL when the coroutine we leave will never run again. */
+static void dill_asan_leave(void **fake, struct dill_cr *to) {
+#if defined(DILL_ASAN)
+    __sanitizer_start_switch_fiber(fake, to->stack, to->stack_size);
+#else
+    (void)fake; (void)to;
+#endif
+}
+
+static void dill_asan_arrive(struct dill_sched *s) {
+#if defined(DILL_ASAN)
+    const void *bottom;
+    size_t size;
+    __sanitizer_finish_switch_fiber(s->current->asan_fake_stack, &bottom, &size);
+    /* The main stack's bounds are learned the first time we leave it. */
+    if(s->from == &s->main && !s->main.stack) {
+        s->main.stack = (void *)bottom;
+        s->main.stack_size = size;
+    }
+#else
+    (void)s;
+#endif
+}
+
+/* Runs on the destination's stack right after every switch. */
+static void dill_arrived(void) {
+    struct dill_sched *s = dill_sched();
+    dill_asan_arrive(s);
+    /* A coroutine cannot free the stack it runs on; its successor does. */
+    if(s->finished && s->finished != s->current) {
+        dill_stack_release(s->finished);
+        s->finished = NULL;
+    }
+}
+
+void dill_go_started(void) { dill_arrived(); }
+void dill_go_resumed(void) { dill_arrived(); }
+
+static void dill_switch_to(struct dill_cr *next) {
+    struct dill_sched *s = dill_sched();
+    struct dill_cr *self = s->current;
+    if(next == self)
+        return;
+    s->from = self;
+    s->current = next;
+    dill_asan_leave(&self->asan_fake_stack, next);
+    if(!dill_ctx_save(&self->ctx))
+        dill_ctx_jump(&next->ctx);
+    dill_arrived();
+}
+
+/******************************************************************************/
+/*  Timers                                                                    */
+/******************************************************************************/
+
+static void dill_timer_add(struct dill_sched *s, struct dill_cr *cr,
+      int64_t expiry) {
+    cr->expiry = expiry;
+    struct dill_list *it = s->timers.next;
+    while(it != &s->timers &&
+          dill_cont(it, struct dill_cr, timer)->expiry <= expiry)
+        it = it->next;
+    dill_list_insert(&cr->timer, it);
+}
+
+/* Milliseconds until the earliest timer, or -1 when there is none. */
+static int dill_timer_timeout(struct dill_sched *s) {
+    if(dill_list_empty(&s->timers))
+        return -1;
+    int64_t left = dill_cont(s->timers.next, struct dill_cr, timer)->expiry -
+        dill_now();
+    if(left < 0)
+        return 0;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* A timed deadline expires neither early (we compare against now()) nor
+ * much late (the poller sleeps exactly until the earliest expiry). */
+static void dill_timer_fire(struct dill_sched *s) {
+    if(dill_list_empty(&s->timers))
+        return;
+    int64_t t = dill_now();
+    while(!dill_list_empty(&s->timers)) {
+        struct dill_cr *cr = dill_cont(s->timers.next, struct dill_cr, timer);
+        if(cr->expiry > t)
+            break;
+        dill_list_erase(&cr->timer);
+        dill_wake(cr, ETIMEDOUT);
+    }
+}
+
+/******************************************************************************/
+/*  Choosing what runs                                                        */
+/******************************************************************************/
+
+/* The next runnable coroutine; sleeps in the poller while there is none. */
+static struct dill_cr *dill_next(struct dill_sched *s) {
+    while(dill_list_empty(&s->ready)) {
+        dill_poll(dill_timer_timeout(s));
+        dill_timer_fire(s);
+    }
+    struct dill_cr *cr = dill_cont(s->ready.next, struct dill_cr, ready);
+    dill_list_erase(&cr->ready);
+    return cr;
+}
+
+void dill_wake(struct dill_cr *cr, int result) {
+    if(!cr->blocked)
+        return;
+    cr->blocked = false;
+    cr->result = result;
+    dill_list_erase(&cr->timer);
+    dill_list_insert(&cr->ready, &dill_sched()->ready);
+}
+
+void dill_cancel(struct dill_cr *cr) {
+    cr->canceled = true;
+    if(cr->cancelable)
+        dill_wake(cr, ECANCELED);
+}
+
+int dill_block(int64_t deadline, bool cancelable) {
+    struct dill_sched *s = dill_sched();
+    struct dill_cr *self = s->current;
+    if(cancelable && self->canceled) {
+        errno = ECANCELED;
+        return -1;
+    }
+    if(dill_deadline_immediate(deadline)) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    if(deadline != -1)
+        dill_timer_add(s, self, deadline);
+    self->blocked = true;
+    self->cancelable = cancelable;
+    dill_switch_to(dill_next(s));
+    if(self->result) {
+        errno = self->result;
+        return -1;
+    }
+    return 0;
+}
+
+void dill_reschedule(void) {
+    struct dill_sched *s = dill_sched();
+    /* A coroutine that only yields must not starve I/O and timers. */
+    if(++s->yields % 64 == 0) {
+        dill_poll(0);
+        dill_timer_fire(s);
+    }
+    dill_list_insert(&s->current->ready, &s->ready);
+    dill_switch_to(dill_next(s));
+}
+
+/******************************************************************************/
+/*  Starting and ending coroutines                                            */
+/******************************************************************************/
+
+struct dill_ctx *dill_start(struct dill_cr *cr) {
+    struct dill_sched *s = dill_sched();
+    struct dill_cr *self = s->current;
+    /* The new coroutine runs at once; its parent waits its turn. */
+    dill_list_insert(&self->ready, &s->ready);
+    s->from = self;
+    s->current = cr;
+    dill_asan_leave(&self->asan_fake_stack, cr);
+    return &self->ctx;
+}
+
+void dill_exit(void) {
+    struct dill_sched *s = dill_sched();
+    struct dill_cr *self = s->current;
+    if(self->bundle)
+        dill_bundle_remove(self->bundle, self);
+    s->finished = self;
+    struct dill_cr *next = dill_next(s);
+    s->from = self;
+    s->current = next;
+    dill_asan_leave(NULL, next);
+    dill_ctx_jump(&next->ctx);
+}

@@ -1,0 +1,181 @@
+/* Stream socket I/O: try the syscall, wait for the fd on EAGAIN, repeat.
+ * There is no buffering: a receive takes exactly the bytes asked for, so a
+ * descriptor passed with ipc_sendfd stays at its place in the stream. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "iolist.h"
+#include "poller.h"
+#include "sockio.h"
+
+#define DILL_IOV_MAX 64
+#define DILL_SCRATCH 4096
+#define DILL_CMSG_FDS 8
+
+/* Errors of the socket calls, as the bytestream pages name them. */
+static int dill_sock_fail(int err) {
+    errno = (err == EPIPE) ? EPIPE : ECONNRESET;
+    return -1;
+}
+
+/* After EAGAIN: wait, then make sure the object still exists. */
+static int dill_sock_wait(int fd, enum dill_direction dir, int64_t deadline,
+      const bool *closed) {
+    int rc = dill_fd_wait(fd, dir, deadline);
+    if(*closed) {
+        errno = EBADF;
+        return -1;
+    }
+    return rc;
+}
+
+/* Descriptors that arrive where plain bytes were expected are closed, so
+ * they cannot leak into the process unseen. */
+static void dill_close_stray_fds(struct msghdr *m) {
+    for(struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+        if(c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for(size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            close(fd);
+        }
+    }
+}
+
+int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline,
+      const bool *closed) {
+    struct dill_iocursor cur = dill_iocursor_start(first);
+    while(!dill_iocursor_done(&cur)) {
+        struct iovec iov[DILL_IOV_MAX];
+        struct msghdr m = {.msg_iov = iov};
+        m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX, NULL, 0);
+        ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
+        if(n >= 0) {
+            dill_iocursor_advance(&cur, (size_t)n);
+        } else if(errno == EAGAIN || errno == EWOULDBLOCK) {
+            if(dill_sock_wait(fd, DILL_OUT, deadline, closed) < 0)
+                return -1;
+        } else if(errno != EINTR) {
+            return dill_sock_fail(errno);
+        }
+    }
+    return 0;
+}
+
+int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline,
+      const bool *closed) {
+    char scratch[DILL_SCRATCH];
+    char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
+    struct dill_iocursor cur = dill_iocursor_start(first);
+    while(!dill_iocursor_done(&cur)) {
+        struct iovec iov[DILL_IOV_MAX];
+        struct msghdr m = {.msg_iov = iov, .msg_control = control,
+            .msg_controllen = sizeof(control)};
+        m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX,
+            scratch, sizeof(scratch));
+        ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+        if(n > 0) {
+            dill_close_stray_fds(&m);
+            dill_iocursor_advance(&cur, (size_t)n);
+        } else if(n == 0) {
+            errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
+            return -1;
+        } else if(errno == EAGAIN || errno == EWOULDBLOCK) {
+            if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
+                return -1;
+        } else if(errno != EINTR) {
+            return dill_sock_fail(errno);
+        }
+    }
+    return 0;
+}
+
+int dill_sock_drain(int fd, int64_t deadline, const bool *closed) {
+    char scratch[DILL_SCRATCH];
+    for(;;) {
+        ssize_t n = recv(fd, scratch, sizeof(scratch), 0);
+        if(n == 0)
+            return 0;
+        if(n > 0 || errno == EINTR)
+            continue;
+        if(errno != EAGAIN && errno != EWOULDBLOCK)
+            return dill_sock_fail(ECONNRESET);
+        if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
+            return -1;
+    }
+}
+
+int dill_sock_send_fd(int fd, int passed, int64_t deadline,
+      const bool *closed) {
+    char byte = 0;
+    struct iovec iov = {&byte, 1};
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof(control));
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control, .msg_controllen = sizeof(control)};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &passed, sizeof(int));
+    for(;;) {
+        if(sendmsg(fd, &m, MSG_NOSIGNAL) == 1)
+            return 0;
+        if(errno == EAGAIN || errno == EWOULDBLOCK) {
+            if(dill_sock_wait(fd, DILL_OUT, deadline, closed) < 0)
+                return -1;
+        } else if(errno != EINTR) {
+            return dill_sock_fail(errno);
+        }
+    }
+}
+
+/* The first descriptor of the message; any others are closed. */
+static int dill_take_fd(struct msghdr *m) {
+    int got = -1;
+    for(struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+        if(c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for(size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if(got < 0)
+                got = fd;
+            else
+                close(fd);
+        }
+    }
+    return got;
+}
+
+int dill_sock_recv_fd(int fd, int64_t deadline, const bool *closed) {
+    for(;;) {
+        char byte;
+        struct iovec iov = {&byte, 1};
+        char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
+        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1,
+            .msg_control = control, .msg_controllen = sizeof(control)};
+        ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+        if(n == 1) {
+            int got = dill_take_fd(&m);
+            if(got < 0)
+                errno = EPROTO; /* the byte came without a descriptor */
+            return got;
+        }
+        if(n == 0) {
+            errno = EPIPE;
+            return -1;
+        }
+        if(errno == EAGAIN || errno == EWOULDBLOCK) {
+            if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
+                return -1;
+        } else if(errno != EINTR) {
+            return dill_sock_fail(errno);
+        }
+    }
+}
