@@ -71,8 +71,8 @@ DILL_EXPORT int dill_bundle_wait(int bndl, int64_t deadline);
  * go(fn(args)) must evaluate `fn(args)` on a fresh stack, and only the
  * caller's own frame can evaluate an arbitrary call expression.  So the macro
  * (1) asks the library for a stack and a place to save the caller's context,
- * (2) saves that context (dill_ctx_save returns twice: 0 now, 1 when the
- * caller is resumed), (3) moves the stack pointer onto the new stack and runs
+ * (2) saves that context (DILL_CTX_SAVE_ gives 0 now, 1 when the caller is
+ * resumed), (3) moves the stack pointer onto the new stack and runs
  * the call there, (4) ends the coroutine, which never returns.  The caller's
  * locals stay reachable because the variable-length array forces a frame
  * pointer in the caller, so the compiler addresses them through it rather
@@ -88,12 +88,57 @@ DILL_EXPORT void dill_go_resumed(void);
  * comes back, and keep stale copies of them in the caller. */
 DILL_EXPORT void dill_go_epilogue(void);
 
+/* DILL_CTX_SAVE_(ctx) is 0 when it runs, and 1 when the scheduler resumes
+ * the caller there.  It stores what the scheduler's resume code restores
+ * (frame pointer, stack pointer, resume address, FP control) and tells the
+ * compiler every other register is clobbered, so nothing the caller needs
+ * lives in one.  Written inline rather than as a returns_twice function so
+ * that callers are not flooded with -Wclobbered warnings. */
 #if defined(__x86_64__)
-DILL_EXPORT __attribute__((returns_twice)) int dill_ctx_save(void *ctx);
+#define DILL_CTX_SAVE_(ctx) \
+    __extension__ ({ \
+        int dill_r_; \
+        void *dill_c_ = (ctx); \
+        __asm__ volatile( \
+            "movq %%rbx, 0(%%rdx)\n\t" \
+            "movq %%rbp, 8(%%rdx)\n\t" \
+            "movq %%rsp, 48(%%rdx)\n\t" \
+            "leaq 1f(%%rip), %%rax\n\t" \
+            "movq %%rax, 56(%%rdx)\n\t" \
+            "stmxcsr 64(%%rdx)\n\t" \
+            "fnstcw 68(%%rdx)\n\t" \
+            "xorl %%eax, %%eax\n" \
+            "1:\n\t" \
+            : "=a"(dill_r_), "+d"(dill_c_) \
+            : \
+            : "rcx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", \
+              "r14", "r15", "memory", "cc"); \
+        dill_r_; \
+    })
 #define DILL_SETSP_(sp) \
     __asm__ volatile("movq %0, %%rsp" : : "r"(sp) : "memory")
 #elif defined(__aarch64__)
-DILL_EXPORT __attribute__((returns_twice)) int dill_ctx_save(void *ctx);
+#define DILL_CTX_SAVE_(ctx) \
+    __extension__ ({ \
+        register long dill_r_ __asm__("x0"); \
+        register void *dill_c_ __asm__("x1") = (ctx); \
+        __asm__ volatile( \
+            "str x29, [x1, #80]\n\t" \
+            "adr x2, 1f\n\t" \
+            "str x2, [x1, #88]\n\t" \
+            "mov x2, sp\n\t" \
+            "str x2, [x1, #96]\n\t" \
+            "mov x0, #0\n" \
+            "1:\n\t" \
+            : "=r"(dill_r_), "+r"(dill_c_) \
+            : \
+            : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", \
+              "x12", "x13", "x14", "x15", "x16", "x17", "x19", "x20", "x21", \
+              "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x30", \
+              "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", \
+              "memory", "cc"); \
+        (int)dill_r_; \
+    })
 #define DILL_SETSP_(sp) \
     __asm__ volatile("mov sp, %0" : : "r"(sp) : "memory")
 #else
@@ -106,10 +151,10 @@ DILL_EXPORT __attribute__((returns_twice)) int dill_ctx_save(void *ctx);
         volatile size_t dill_one_ = 1; \
         char dill_fp_[dill_one_]; \
         __asm__ volatile("" : : "r"(dill_fp_) : "memory"); \
-        volatile int dill_h_ = dill_go_prologue(&dill_ctx_, &dill_sp_, (mem), \
+        int dill_h_ = dill_go_prologue(&dill_ctx_, &dill_sp_, (mem), \
             (memlen), (bndl), (new_bundle)); \
         if(dill_h_ >= 0) { \
-            if(!dill_ctx_save(dill_ctx_)) { \
+            if(!DILL_CTX_SAVE_(dill_ctx_)) { \
                 DILL_SETSP_(dill_sp_); \
                 dill_go_started(); \
                 fn; \

@@ -1,6 +1,7 @@
 /* Saving and resuming execution contexts: the one piece of ref written in
- * assembly (ctx_x86_64.S, ctx_aarch64.S).  dill_ctx_save is declared in
- * libdill.h because the go() macro calls it in the caller's frame. */
+ * assembly (ctx_x86_64.S, ctx_aarch64.S).  The go() macro in libdill.h
+ * saves its caller with an inline copy of dill_ctx_save (DILL_CTX_SAVE_)
+ * that fills the same layout, so dill_ctx_jump resumes both alike. */
 #ifndef DILL_CTX_H
 #define DILL_CTX_H
 

@@ -4,6 +4,7 @@
     .text
 
     .globl dill_ctx_save
+    .hidden dill_ctx_save
     .type dill_ctx_save, %function
 dill_ctx_save:
     stp x19, x20, [x0, #0]

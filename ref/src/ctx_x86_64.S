@@ -4,6 +4,7 @@
     .text
 
     .globl dill_ctx_save
+    .hidden dill_ctx_save
     .type dill_ctx_save, @function
 dill_ctx_save:
     movq %rbx, 0(%rdi)

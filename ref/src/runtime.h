@@ -29,6 +29,7 @@ struct dill_cr {
     size_t stack_size;
     bool mapped;
     void *asan_fake_stack;      /* AddressSanitizer's per-fiber bookkeeping */
+    unsigned valgrind_id;       /* the stack as valgrind knows it */
 };
 
 /* The coroutine running now (the main one until the first go()). */

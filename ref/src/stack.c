@@ -7,6 +7,15 @@
 
 #include "stack.h"
 
+/* Valgrind cannot tell a switch of stacks from a wild stack pointer unless
+ * each stack is registered; without valgrind's header these are no-ops. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define DILL_VALGRIND 1
+#endif
+#endif
+
 #define DILL_STACK_SIZE (1024 * 1024)
 #define DILL_STACK_CACHE 64
 /* Smallest go_mem buffer we accept: the coroutine's bookkeeping plus room
@@ -69,6 +78,9 @@ static struct dill_cr *dill_stack_place(void *bottom, size_t size,
     cr->stack = bottom;
     cr->stack_size = at - (uintptr_t)bottom;
     cr->mapped = mapped;
+#if defined(DILL_VALGRIND)
+    cr->valgrind_id = VALGRIND_STACK_REGISTER(bottom, top);
+#endif
     return cr;
 }
 
@@ -88,6 +100,9 @@ struct dill_cr *dill_stack_wrap(void *mem, size_t memlen) {
 }
 
 void dill_stack_release(struct dill_cr *cr) {
+#if defined(DILL_VALGRIND)
+    VALGRIND_STACK_DEREGISTER(cr->valgrind_id);
+#endif
     if(cr->mapped)
         dill_stack_unmap(cr->stack);
 }
