@@ -48,7 +48,9 @@ DILL_EXPORT int dill_yield(void);
 
 DILL_EXPORT int dill_fdin(int fd, int64_t deadline);
 DILL_EXPORT int dill_fdout(int fd, int64_t deadline);
-DILL_EXPORT void dill_fdclean(int fd);
+/* fdclean(3)'s SYNOPSIS says void; libdill's own header (and programs
+ * written against it) use int.  Returning 0 serves both. */
+DILL_EXPORT int dill_fdclean(int fd);
 
 /******************************************************************************/
 /*  Coroutines and bundles: go(3), go_mem(3), bundle(3), bundle_mem(3),      */

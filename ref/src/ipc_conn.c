@@ -147,6 +147,10 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
         return -1;
     shutdown(c->fd, SHUT_WR);
     c->done = true;
+    if(c->out.err) {
+        errno = ECONNRESET; /* what we sent may not all have arrived */
+        return -1;
+    }
     if(c->in.err == EPIPE)
         return 0;       /* the peer's end of stream was already seen */
     bool closed;
@@ -172,6 +176,7 @@ int dill_ipc_close(int s, int64_t deadline) {
     int rc = dill_ipc_handshake(c, deadline);
     int err = errno;
     dill_hclose(s);
-    errno = err;
+    if(rc < 0)
+        errno = err;
     return rc;
 }

@@ -155,9 +155,9 @@ int dill_fdout(int fd, int64_t deadline) {
 
 /* fdclean(3): "drops any state that libdill associates with a file
  * descriptor.  It has to be called before the file descriptor is closed." */
-void dill_fdclean(int fd) {
+int dill_fdclean(int fd) {
     if(fd < 0 || fd >= poller.nfds)
-        return;
+        return 0;
     struct dill_fdinfo *info = &poller.fds[fd];
     if(info->registered)
         epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -166,4 +166,5 @@ void dill_fdclean(int fd) {
         if(info->waiter[dir])
             dill_wake(info->waiter[dir], 0);
     memset(info, 0, sizeof(*info));
+    return 0;
 }

@@ -14,9 +14,12 @@
 #define DILL_SCRATCH 4096
 #define DILL_CMSG_FDS 8
 
-/* Errors of the socket calls, as the bytestream pages name them. */
-static int dill_sock_fail(int err) {
-    errno = (err == EPIPE) ? EPIPE : ECONNRESET;
+/* A socket call failed for good: the peer is gone (EPIPE, ECONNRESET) or
+ * worse.  The pages' word for that is ECONNRESET, "Broken connection";
+ * their EPIPE, "Closed connection", is an orderly end: the peer's
+ * ipc_done(3) seen by a receiver, or our own seen by a sender. */
+static int dill_sock_fail(void) {
+    errno = ECONNRESET;
     return -1;
 }
 
@@ -60,7 +63,7 @@ int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline,
             if(dill_sock_wait(fd, DILL_OUT, deadline, closed) < 0)
                 return -1;
         } else if(errno != EINTR) {
-            return dill_sock_fail(errno);
+            return dill_sock_fail();
         }
     }
     return 0;
@@ -88,7 +91,7 @@ int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline,
             if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
                 return -1;
         } else if(errno != EINTR) {
-            return dill_sock_fail(errno);
+            return dill_sock_fail();
         }
     }
     return 0;
@@ -103,7 +106,7 @@ int dill_sock_drain(int fd, int64_t deadline, const bool *closed) {
         if(n > 0 || errno == EINTR)
             continue;
         if(errno != EAGAIN && errno != EWOULDBLOCK)
-            return dill_sock_fail(ECONNRESET);
+            return dill_sock_fail();
         if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
             return -1;
     }
@@ -129,7 +132,7 @@ int dill_sock_send_fd(int fd, int passed, int64_t deadline,
             if(dill_sock_wait(fd, DILL_OUT, deadline, closed) < 0)
                 return -1;
         } else if(errno != EINTR) {
-            return dill_sock_fail(errno);
+            return dill_sock_fail();
         }
     }
 }
@@ -175,7 +178,7 @@ int dill_sock_recv_fd(int fd, int64_t deadline, const bool *closed) {
             if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
                 return -1;
         } else if(errno != EINTR) {
-            return dill_sock_fail(errno);
+            return dill_sock_fail();
         }
     }
 }

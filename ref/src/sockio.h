@@ -10,7 +10,7 @@
 /* Sends or receives every byte of the list starting at `first`, waiting as
  * the deadline allows.  0, or -1 with errno: ETIMEDOUT, ECANCELED, EPIPE
  * (peer closed; on receive: end of stream), ECONNRESET (anything else
- * broke), EBADF (*closed became true: the object was closed meanwhile). */
+ * broke: see dill_sock_fail), EBADF (*closed became true: the object was closed meanwhile). */
 int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline,
     const bool *closed);
 int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline,
