@@ -18,7 +18,9 @@
 #include "runtime.h"
 
 struct dill_fdinfo {
-    struct dill_cr *waiter[2];  /* indexed by enum dill_direction */
+    /* Coroutines waiting, by enum dill_direction, linked by fd_next.  Not a
+     * struct dill_list: this array moves when it grows. */
+    struct dill_cr *waiters[2];
     bool registered;            /* in the epoll set */
 };
 
@@ -71,14 +73,35 @@ static int dill_fd_register(int fd, struct dill_fdinfo *info) {
     return 0;
 }
 
+/* Unlinks `cr` from the fd's waiters if an event has not done so. */
+static void dill_fd_unwait(int fd, enum dill_direction dir,
+      struct dill_cr *cr) {
+    if(fd >= poller.nfds)
+        return;     /* fdclean() dropped the table while we slept */
+    for(struct dill_cr **p = &poller.fds[fd].waiters[dir]; *p;
+          p = &(*p)->fd_next) {
+        if(*p == cr) {
+            *p = cr->fd_next;
+            return;
+        }
+    }
+}
+
+/* Wakes every waiter of one direction; each retries its call. */
+static void dill_fd_wake(struct dill_fdinfo *info, enum dill_direction dir) {
+    struct dill_cr *cr = info->waiters[dir];
+    info->waiters[dir] = NULL;
+    while(cr) {
+        struct dill_cr *next = cr->fd_next;
+        dill_wake(cr, 0);
+        cr = next;
+    }
+}
+
 int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     if(dill_fd_track(fd) < 0)
         return -1;
     struct dill_fdinfo *info = &poller.fds[fd];
-    if(info->waiter[dir]) {
-        errno = EBUSY;
-        return -1;
-    }
     if(dill_check_canceled() < 0)
         return -1;
     if(dill_deadline_immediate(deadline)) {
@@ -87,11 +110,11 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     }
     if(dill_fd_register(fd, info) < 0)
         return -1;
-    info->waiter[dir] = dill_self();
+    struct dill_cr *self = dill_self();
+    self->fd_next = info->waiters[dir];
+    info->waiters[dir] = self;
     int rc = dill_block(deadline, true);
-    /* fdclean() may have dropped the table while we slept. */
-    if(fd < poller.nfds && poller.fds[fd].waiter[dir] == dill_self())
-        poller.fds[fd].waiter[dir] = NULL;
+    dill_fd_unwait(fd, dir, self);
     return rc;
 }
 
@@ -114,10 +137,10 @@ void dill_poll(int timeout_ms) {
         /* Errors and hang-ups wake both directions: the retried call will
          * report them. */
         uint32_t e = evs[i].events;
-        if(info->waiter[DILL_IN] && (e & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)))
-            dill_wake(info->waiter[DILL_IN], 0);
-        if(info->waiter[DILL_OUT] && (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
-            dill_wake(info->waiter[DILL_OUT], 0);
+        if(e & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP))
+            dill_fd_wake(info, DILL_IN);
+        if(e & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+            dill_fd_wake(info, DILL_OUT);
     }
 }
 
@@ -132,7 +155,7 @@ static int dill_fd_ready(int fd, enum dill_direction dir, int64_t deadline) {
         return -1;
     if(dill_fd_track(fd) < 0)
         return -1;
-    if(poller.fds[fd].waiter[dir]) {
+    if(poller.fds[fd].waiters[dir]) {
         errno = EBUSY;       /* "Another coroutine already blocked on ..." */
         return -1;
     }
@@ -162,9 +185,8 @@ int dill_fdclean(int fd) {
     if(info->registered)
         epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
     /* Anyone still waiting would wait forever: let them retry and fail. */
-    for(int dir = DILL_IN; dir <= DILL_OUT; dir++)
-        if(info->waiter[dir])
-            dill_wake(info->waiter[dir], 0);
+    dill_fd_wake(info, DILL_IN);
+    dill_fd_wake(info, DILL_OUT);
     memset(info, 0, sizeof(*info));
     return 0;
 }

@@ -19,6 +19,7 @@ struct dill_cr {
     struct dill_bundle *bundle; /* NULL for the main coroutine or an orphan */
     struct dill_list timer;     /* link in the timer list while it waits */
     struct dill_list waiting;   /* link in a bundle's waiters while it waits */
+    struct dill_cr *fd_next;    /* next waiter on the same fd and direction */
     int64_t expiry;             /* when that timer fires */
     int result;                 /* why it was woken: 0, ETIMEDOUT, ECANCELED */
     bool blocked;               /* in dill_block(), waiting for dill_wake() */

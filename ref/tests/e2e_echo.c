@@ -1,5 +1,6 @@
 /* 100 coroutine clients talk to one echo server over ipc_listen/ipc_connect
- * at once; every byte must come back unchanged. */
+ * at once, accepted by two coroutines sharing the listener; every byte must
+ * come back unchanged. */
 #include <libdill.h>
 
 #include "smoke.h"
@@ -23,8 +24,8 @@ static coroutine void echo_one(int s) {
     CHECK(ipc_close(s, -1) == 0);
 }
 
-static coroutine void server(int ls, int handlers) {
-    for(int i = 0; i < CLIENTS; i++) {
+static coroutine void acceptor(int ls, int handlers) {
+    for(int i = 0; i < CLIENTS / 2; i++) {
         int s = ipc_accept(ls, -1);
         CHECK(s >= 0);
         CHECK(bundle_go(handlers, echo_one(s)) == 0);
@@ -56,13 +57,16 @@ int main(void) {
     CHECK(ls >= 0);
     int handlers = bundle();
     CHECK(handlers >= 0);
-    int srv = go(server(ls, handlers));
+    int srv = bundle();
     CHECK(srv >= 0);
+    CHECK(bundle_go(srv, acceptor(ls, handlers)) == 0);
+    CHECK(bundle_go(srv, acceptor(ls, handlers)) == 0);
     int clients = bundle();
     for(int i = 0; i < CLIENTS; i++)
         CHECK(bundle_go(clients, client(i)) == 0);
     CHECK(bundle_wait(clients, now() + 30000) == 0);
     CHECK(clients_ok == CLIENTS);
+    CHECK(bundle_wait(srv, now() + 30000) == 0);
     CHECK(bundle_wait(handlers, now() + 30000) == 0);
     CHECK(hclose(clients) == 0 && hclose(handlers) == 0 && hclose(srv) == 0);
     CHECK(hclose(ls) == 0);
