@@ -78,8 +78,13 @@ static int dill_bundle_drain(struct dill_bundle *b, int64_t deadline,
     struct dill_cr *self = dill_self();
     dill_list_insert(&self->waiting, &b->waiters);
     int rc = 0;
-    while(rc == 0 && !dill_list_empty(&b->crs))
+    while(rc == 0 && !dill_list_empty(&b->crs)) {
         rc = dill_block(deadline, cancelable);
+        if(!dill_list_linked(&self->waiting)) {
+            errno = EBADF;  /* another coroutine closed the bundle */
+            return -1;
+        }
+    }
     dill_list_erase(&self->waiting);
     return rc;
 }
@@ -111,6 +116,13 @@ static void dill_bundle_close(struct dill_hvfs *vfs) {
     for(struct dill_list *it = b->crs.next; it != &b->crs; it = it->next)
         dill_cancel(dill_cont(it, struct dill_cr, member));
     dill_bundle_drain(b, -1, false);
+    /* Coroutines still in bundle_wait on it learn it is gone (EBADF) by
+     * being unlinked, before the memory goes. */
+    while(!dill_list_empty(&b->waiters)) {
+        struct dill_cr *cr = dill_cont(b->waiters.next, struct dill_cr, waiting);
+        dill_list_erase(&cr->waiting);
+        dill_wake(cr, EBADF);
+    }
     if(!b->mem)
         free(b);
 }

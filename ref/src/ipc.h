@@ -18,7 +18,6 @@ struct dill_ipc_dir {
     int err;        /* 0, or what every later call reports once it failed:
                        "the socket cannot be used for sending/receiving from
                        that point on" (bsend(3), brecv(3)) */
-    bool *closed;   /* the busy call's flag, set if the object is closed */
 };
 
 struct dill_ipc_conn {
@@ -38,11 +37,12 @@ int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem);
 /* The same for a listening socket, in ipc_listener_storage. */
 int dill_ipc_listener_make(int fd, struct dill_ipc_listener_storage *mem);
 
-/* Starts/ends a call on one direction: EBUSY, or the error it failed with.
- * `closed` is the caller's flag (see struct dill_ipc_dir). */
-int dill_ipc_dir_begin(struct dill_ipc_dir *d, bool *closed);
-/* Ends it; rc < 0 marks the direction failed for good.  Returns rc. */
-int dill_ipc_dir_end(struct dill_ipc_dir *d, const bool *closed, int rc);
+/* Starts a call on one direction: -1 with EBUSY, or with the error the
+ * direction failed with earlier. */
+int dill_ipc_dir_begin(struct dill_ipc_dir *d);
+/* Ends it; rc < 0 marks the direction failed for good.  Returns rc.  After
+ * EBADF (the object was closed under the call) it touches nothing. */
+int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc);
 
 /* Fills a sockaddr_un from a path: EINVAL (NULL), ENOENT ("the pathname is
  * an empty string"), ENAMETOOLONG (does not fit in sun_path). */

@@ -12,17 +12,10 @@
 
 const int dill_ipc_conn_type = 0;
 
-/* dill_ipc_dir_begin() keeps the address of its caller's `closed` flag
- * until dill_ipc_dir_end() drops it, in the same caller's frame; gcc 12
- * cannot see that the pointer never outlives the frame. */
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
-#endif
-
 _Static_assert(sizeof(struct dill_ipc_conn) <= sizeof(struct dill_ipc_storage),
     "struct ipc_storage too small");
 
-int dill_ipc_dir_begin(struct dill_ipc_dir *d, bool *closed) {
+int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
     if(d->busy) {
         errno = EBUSY;  /* "The handle is currently being used by a different
                            coroutine." */
@@ -32,18 +25,15 @@ int dill_ipc_dir_begin(struct dill_ipc_dir *d, bool *closed) {
         errno = d->err;
         return -1;
     }
-    *closed = false;
     d->busy = true;
-    d->closed = closed;
     return 0;
 }
 
-int dill_ipc_dir_end(struct dill_ipc_dir *d, const bool *closed, int rc) {
-    if(*closed)
-        return rc;      /* the object is gone: touch nothing */
+int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
     int err = errno;
+    if(rc < 0 && err == EBADF)
+        return rc;      /* the object is gone: touch nothing */
     d->busy = false;
-    d->closed = NULL;
     /* A failed transfer may have moved part of the data: the stream's
      * position is lost.  A peer that ended the stream stays EPIPE. */
     if(rc < 0)
@@ -56,26 +46,22 @@ static int dill_ipc_bsendl(struct dill_bsock_vfs *vfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     (void)last;
     struct dill_ipc_conn *c = dill_cont(vfs, struct dill_ipc_conn, bvfs);
-    bool closed;
     if(c->done) {
         errno = EPIPE;  /* our own ipc_done(3) closed this direction */
         return -1;
     }
-    if(dill_ipc_dir_begin(&c->out, &closed) < 0)
+    if(dill_ipc_dir_begin(&c->out) < 0)
         return -1;
-    int rc = dill_sock_send(c->fd, first, deadline, &closed);
-    return dill_ipc_dir_end(&c->out, &closed, rc);
+    return dill_ipc_dir_end(&c->out, dill_sock_send(c->fd, first, deadline));
 }
 
 static int dill_ipc_brecvl(struct dill_bsock_vfs *vfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     (void)last;
     struct dill_ipc_conn *c = dill_cont(vfs, struct dill_ipc_conn, bvfs);
-    bool closed;
-    if(dill_ipc_dir_begin(&c->in, &closed) < 0)
+    if(dill_ipc_dir_begin(&c->in) < 0)
         return -1;
-    int rc = dill_sock_recv(c->fd, first, deadline, &closed);
-    return dill_ipc_dir_end(&c->in, &closed, rc);
+    return dill_ipc_dir_end(&c->in, dill_sock_recv(c->fd, first, deadline));
 }
 
 static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
@@ -89,13 +75,9 @@ static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
 
 /* hclose(3): "all associated resources are deallocated" - without waiting:
  * "outbound network data may not be flushed".  Calls blocked on the
- * connection in other coroutines wake and fail with EBADF. */
+ * connection in other coroutines wake and fail with EBADF (fdclean). */
 static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
     struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
-    if(c->out.closed)
-        *c->out.closed = true;
-    if(c->in.closed)
-        *c->in.closed = true;
     dill_ipc_fd_close(c->fd);
     if(!c->mem)
         free(c);
@@ -153,14 +135,12 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     }
     if(c->in.err == EPIPE)
         return 0;       /* the peer's end of stream was already seen */
-    bool closed;
-    if(dill_ipc_dir_begin(&c->in, &closed) < 0) {
+    if(dill_ipc_dir_begin(&c->in) < 0) {
         if(errno != EBUSY)
             errno = ECONNRESET;
         return -1;
     }
-    int rc = dill_sock_drain(c->fd, deadline, &closed);
-    return dill_ipc_dir_end(&c->in, &closed, rc);
+    return dill_ipc_dir_end(&c->in, dill_sock_drain(c->fd, deadline));
 }
 
 /* ipc_close(3): "If this terminal handshake cannot be done it returns error.

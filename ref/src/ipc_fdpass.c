@@ -29,11 +29,9 @@ int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
         errno = EPIPE;
         return -1;
     }
-    bool closed;
-    if(dill_ipc_dir_begin(&c->out, &closed) < 0)
+    if(dill_ipc_dir_begin(&c->out) < 0)
         return -1;
-    int rc = dill_sock_send_fd(c->fd, fd, deadline, &closed);
-    return dill_ipc_dir_end(&c->out, &closed, rc);
+    return dill_ipc_dir_end(&c->out, dill_sock_send_fd(c->fd, fd, deadline));
 }
 
 /* Returns the new descriptor; EPROTO when the byte came without one, which
@@ -42,15 +40,14 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
     struct dill_ipc_conn *c = dill_ipc_fdpass_conn(s);
     if(!c)
         return -1;
-    bool closed;
-    if(dill_ipc_dir_begin(&c->in, &closed) < 0)
+    if(dill_ipc_dir_begin(&c->in) < 0)
         return -1;
-    int fd = dill_sock_recv_fd(c->fd, deadline, &closed);
+    int fd = dill_sock_recv_fd(c->fd, deadline);
     if(fd < 0 && errno == EPROTO) {
-        dill_ipc_dir_end(&c->in, &closed, 0);
+        dill_ipc_dir_end(&c->in, 0);
         errno = EPROTO;
         return -1;
     }
-    dill_ipc_dir_end(&c->in, &closed, fd < 0 ? -1 : 0);
+    dill_ipc_dir_end(&c->in, fd < 0 ? -1 : 0);
     return fd;
 }

@@ -87,13 +87,14 @@ static void dill_fd_unwait(int fd, enum dill_direction dir,
     }
 }
 
-/* Wakes every waiter of one direction; each retries its call. */
-static void dill_fd_wake(struct dill_fdinfo *info, enum dill_direction dir) {
+/* Wakes every waiter of one direction with `result` (0: retry). */
+static void dill_fd_wake(struct dill_fdinfo *info, enum dill_direction dir,
+      int result) {
     struct dill_cr *cr = info->waiters[dir];
     info->waiters[dir] = NULL;
     while(cr) {
         struct dill_cr *next = cr->fd_next;
-        dill_wake(cr, 0);
+        dill_wake(cr, result);
         cr = next;
     }
 }
@@ -138,9 +139,9 @@ void dill_poll(int timeout_ms) {
          * report them. */
         uint32_t e = evs[i].events;
         if(e & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP))
-            dill_fd_wake(info, DILL_IN);
+            dill_fd_wake(info, DILL_IN, 0);
         if(e & (EPOLLOUT | EPOLLERR | EPOLLHUP))
-            dill_fd_wake(info, DILL_OUT);
+            dill_fd_wake(info, DILL_OUT, 0);
     }
 }
 
@@ -184,9 +185,10 @@ int dill_fdclean(int fd) {
     struct dill_fdinfo *info = &poller.fds[fd];
     if(info->registered)
         epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
-    /* Anyone still waiting would wait forever: let them retry and fail. */
-    dill_fd_wake(info, DILL_IN);
-    dill_fd_wake(info, DILL_OUT);
+    /* Anyone still waiting would wait forever, and on an object that is
+     * being closed: wake them with EBADF. */
+    dill_fd_wake(info, DILL_IN, EBADF);
+    dill_fd_wake(info, DILL_OUT, EBADF);
     memset(info, 0, sizeof(*info));
     return 0;
 }

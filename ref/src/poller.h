@@ -12,7 +12,9 @@ int dill_fd_track(int fd);
 
 /* Blocks the running coroutine until `fd` may have become ready in `dir`,
  * after the caller's non-blocking call said EAGAIN.  Returns 0 (the caller
- * retries its call), or -1 with errno ETIMEDOUT, ECANCELED or ENOMEM.
+ * retries its call), or -1 with errno ETIMEDOUT, ECANCELED, ENOMEM, or
+ * EBADF when fdclean() dropped the fd meanwhile: its object was closed by
+ * another coroutine, and the caller must not touch that object again.
  * Several coroutines may wait on one fd (two acceptors on one listener);
  * an event wakes them all. */
 int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline);

@@ -23,17 +23,6 @@ static int dill_sock_fail(void) {
     return -1;
 }
 
-/* After EAGAIN: wait, then make sure the object still exists. */
-static int dill_sock_wait(int fd, enum dill_direction dir, int64_t deadline,
-      const bool *closed) {
-    int rc = dill_fd_wait(fd, dir, deadline);
-    if(*closed) {
-        errno = EBADF;
-        return -1;
-    }
-    return rc;
-}
-
 /* Descriptors that arrive where plain bytes were expected are closed, so
  * they cannot leak into the process unseen. */
 static void dill_close_stray_fds(struct msghdr *m) {
@@ -49,8 +38,7 @@ static void dill_close_stray_fds(struct msghdr *m) {
     }
 }
 
-int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline,
-      const bool *closed) {
+int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline) {
     struct dill_iocursor cur = dill_iocursor_start(first);
     while(!dill_iocursor_done(&cur)) {
         struct iovec iov[DILL_IOV_MAX];
@@ -60,7 +48,7 @@ int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline,
         if(n >= 0) {
             dill_iocursor_advance(&cur, (size_t)n);
         } else if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_sock_wait(fd, DILL_OUT, deadline, closed) < 0)
+            if(dill_fd_wait(fd, DILL_OUT, deadline) < 0)
                 return -1;
         } else if(errno != EINTR) {
             return dill_sock_fail();
@@ -69,8 +57,7 @@ int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline,
     return 0;
 }
 
-int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline,
-      const bool *closed) {
+int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline) {
     char scratch[DILL_SCRATCH];
     char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
     struct dill_iocursor cur = dill_iocursor_start(first);
@@ -88,7 +75,7 @@ int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline,
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
         } else if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
+            if(dill_fd_wait(fd, DILL_IN, deadline) < 0)
                 return -1;
         } else if(errno != EINTR) {
             return dill_sock_fail();
@@ -97,7 +84,7 @@ int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline,
     return 0;
 }
 
-int dill_sock_drain(int fd, int64_t deadline, const bool *closed) {
+int dill_sock_drain(int fd, int64_t deadline) {
     char scratch[DILL_SCRATCH];
     for(;;) {
         ssize_t n = recv(fd, scratch, sizeof(scratch), 0);
@@ -107,13 +94,12 @@ int dill_sock_drain(int fd, int64_t deadline, const bool *closed) {
             continue;
         if(errno != EAGAIN && errno != EWOULDBLOCK)
             return dill_sock_fail();
-        if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
+        if(dill_fd_wait(fd, DILL_IN, deadline) < 0)
             return -1;
     }
 }
 
-int dill_sock_send_fd(int fd, int passed, int64_t deadline,
-      const bool *closed) {
+int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     char byte = 0;
     struct iovec iov = {&byte, 1};
     char control[CMSG_SPACE(sizeof(int))];
@@ -129,7 +115,7 @@ int dill_sock_send_fd(int fd, int passed, int64_t deadline,
         if(sendmsg(fd, &m, MSG_NOSIGNAL) == 1)
             return 0;
         if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_sock_wait(fd, DILL_OUT, deadline, closed) < 0)
+            if(dill_fd_wait(fd, DILL_OUT, deadline) < 0)
                 return -1;
         } else if(errno != EINTR) {
             return dill_sock_fail();
@@ -156,7 +142,7 @@ static int dill_take_fd(struct msghdr *m) {
     return got;
 }
 
-int dill_sock_recv_fd(int fd, int64_t deadline, const bool *closed) {
+int dill_sock_recv_fd(int fd, int64_t deadline) {
     for(;;) {
         char byte;
         struct iovec iov = {&byte, 1};
@@ -175,7 +161,7 @@ int dill_sock_recv_fd(int fd, int64_t deadline, const bool *closed) {
             return -1;
         }
         if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_sock_wait(fd, DILL_IN, deadline, closed) < 0)
+            if(dill_fd_wait(fd, DILL_IN, deadline) < 0)
                 return -1;
         } else if(errno != EINTR) {
             return dill_sock_fail();

@@ -2,7 +2,6 @@
 #ifndef DILL_SOCKIO_H
 #define DILL_SOCKIO_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "libdill.h"
@@ -10,17 +9,16 @@
 /* Sends or receives every byte of the list starting at `first`, waiting as
  * the deadline allows.  0, or -1 with errno: ETIMEDOUT, ECANCELED, EPIPE
  * (peer closed; on receive: end of stream), ECONNRESET (anything else
- * broke: see dill_sock_fail), EBADF (*closed became true: the object was closed meanwhile). */
-int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline,
-    const bool *closed);
-int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline,
-    const bool *closed);
+ * broke: see dill_sock_fail), EBADF (the object was closed meanwhile by
+ * another coroutine: the caller must not touch it). */
+int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline);
+int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline);
 
 /* Discards incoming bytes until the peer ends the stream. */
-int dill_sock_drain(int fd, int64_t deadline, const bool *closed);
+int dill_sock_drain(int fd, int64_t deadline);
 
 /* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd). */
-int dill_sock_send_fd(int fd, int passed, int64_t deadline, const bool *closed);
-int dill_sock_recv_fd(int fd, int64_t deadline, const bool *closed);
+int dill_sock_send_fd(int fd, int passed, int64_t deadline);
+int dill_sock_recv_fd(int fd, int64_t deadline);
 
 #endif
