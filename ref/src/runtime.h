@@ -13,7 +13,7 @@
 struct dill_bundle;
 
 struct dill_cr {
-    struct dill_ctx ctx;        /* where to resume it */
+    struct dill_ctx ctx;        /* where to resume it; must stay first */
     struct dill_list ready;     /* link in the ready queue */
     struct dill_list member;    /* link in its bundle's list of coroutines */
     struct dill_bundle *bundle; /* NULL for the main coroutine or an orphan */

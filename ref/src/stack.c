@@ -70,7 +70,8 @@ static struct dill_cr *dill_stack_place(void *bottom, size_t size,
     uintptr_t top = (uintptr_t)bottom + size;
     uintptr_t at = (top - sizeof(struct dill_cr)) & ~(uintptr_t)15;
     struct dill_cr *cr = (struct dill_cr *)at;
-    memset(cr, 0, sizeof(*cr));
+    /* Everything but the saved registers, which the first switch fills. */
+    memset((char *)cr + sizeof(cr->ctx), 0, sizeof(*cr) - sizeof(cr->ctx));
     dill_list_init(&cr->ready);
     dill_list_init(&cr->member);
     dill_list_init(&cr->timer);
