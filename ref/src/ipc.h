@@ -55,4 +55,8 @@ int dill_ipc_socket(void);
 /* Closes an fd that the poller may know about. */
 void dill_ipc_fd_close(int fd);
 
+/* For constructors: returns h, but when h < 0 (the object could not be
+ * made) first closes the fd they created, keeping errno. */
+int dill_ipc_fd_close_unless(int h, int fd);
+
 #endif

@@ -51,13 +51,7 @@ static int dill_ipc_connect_in(const char *addr, struct dill_ipc_storage *mem,
     int fd = dill_ipc_connect_fd(&sa, deadline);
     if(fd < 0)
         return -1;
-    int h = dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem);
-    if(h < 0) {
-        int err = errno;
-        dill_ipc_fd_close(fd);
-        errno = err;
-    }
-    return h;
+    return dill_ipc_fd_close_unless(dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem), fd);
 }
 
 int dill_ipc_connect(const char *addr, int64_t deadline) {

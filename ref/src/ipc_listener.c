@@ -75,13 +75,7 @@ static int dill_ipc_listen_in(const char *addr, int backlog,
     int fd = dill_ipc_bind_listen(addr, backlog);
     if(fd < 0)
         return -1;
-    int h = dill_ipc_listener_make(fd, mem);
-    if(h < 0) {
-        int err = errno;
-        dill_ipc_fd_close(fd);
-        errno = err;
-    }
-    return h;
+    return dill_ipc_fd_close_unless(dill_ipc_listener_make(fd, mem), fd);
 }
 
 int dill_ipc_listen(const char *addr, int backlog) {
@@ -133,13 +127,7 @@ static int dill_ipc_accept_in(int s, struct dill_ipc_storage *mem,
     int fd = dill_ipc_accept_fd(l, deadline);
     if(fd < 0)
         return -1;
-    int h = dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem);
-    if(h < 0) {
-        int err = errno;
-        dill_ipc_fd_close(fd);
-        errno = err;
-    }
-    return h;
+    return dill_ipc_fd_close_unless(dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem), fd);
 }
 
 int dill_ipc_accept(int s, int64_t deadline) {

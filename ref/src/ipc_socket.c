@@ -46,3 +46,12 @@ void dill_ipc_fd_close(int fd) {
     dill_fdclean(fd);
     close(fd);
 }
+
+int dill_ipc_fd_close_unless(int h, int fd) {
+    if(h < 0) {
+        int err = errno;
+        dill_ipc_fd_close(fd);
+        errno = err;
+    }
+    return h;
+}

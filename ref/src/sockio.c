@@ -23,9 +23,19 @@ static int dill_sock_fail(void) {
     return -1;
 }
 
-/* Descriptors that arrive where plain bytes were expected are closed, so
- * they cannot leak into the process unseen. */
-static void dill_close_stray_fds(struct msghdr *m) {
+/* After a socket call failed: 0 when it should be tried again (EINTR, or
+ * EAGAIN and the fd became ready), else -1 with errno. */
+static int dill_sock_retry(int fd, enum dill_direction dir, int64_t deadline) {
+    if(errno == EINTR)
+        return 0;
+    if(errno == EAGAIN || errno == EWOULDBLOCK)
+        return dill_fd_wait(fd, dir, deadline);
+    return dill_sock_fail();
+}
+
+/* The first descriptor a message carried, or -1; any others are closed. */
+static int dill_take_fd(struct msghdr *m) {
+    int got = -1;
     for(struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
         if(c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
             continue;
@@ -33,9 +43,21 @@ static void dill_close_stray_fds(struct msghdr *m) {
         for(size_t i = 0; i < n; i++) {
             int fd;
             memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            close(fd);
+            if(got < 0)
+                got = fd;
+            else
+                close(fd);
         }
     }
+    return got;
+}
+
+/* Descriptors that arrive where plain bytes were expected are closed, so
+ * they cannot leak into the process unseen. */
+static void dill_close_stray_fds(struct msghdr *m) {
+    int fd = dill_take_fd(m);
+    if(fd >= 0)
+        close(fd);
 }
 
 int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline) {
@@ -45,14 +67,10 @@ int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline) {
         struct msghdr m = {.msg_iov = iov};
         m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX, NULL, 0);
         ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
-        if(n >= 0) {
+        if(n >= 0)
             dill_iocursor_advance(&cur, (size_t)n);
-        } else if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_fd_wait(fd, DILL_OUT, deadline) < 0)
-                return -1;
-        } else if(errno != EINTR) {
-            return dill_sock_fail();
-        }
+        else if(dill_sock_retry(fd, DILL_OUT, deadline) < 0)
+            return -1;
     }
     return 0;
 }
@@ -74,11 +92,8 @@ int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline) {
         } else if(n == 0) {
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
-        } else if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_fd_wait(fd, DILL_IN, deadline) < 0)
-                return -1;
-        } else if(errno != EINTR) {
-            return dill_sock_fail();
+        } else if(dill_sock_retry(fd, DILL_IN, deadline) < 0) {
+            return -1;
         }
     }
     return 0;
@@ -90,11 +105,7 @@ int dill_sock_drain(int fd, int64_t deadline) {
         ssize_t n = recv(fd, scratch, sizeof(scratch), 0);
         if(n == 0)
             return 0;
-        if(n > 0 || errno == EINTR)
-            continue;
-        if(errno != EAGAIN && errno != EWOULDBLOCK)
-            return dill_sock_fail();
-        if(dill_fd_wait(fd, DILL_IN, deadline) < 0)
+        if(n < 0 && dill_sock_retry(fd, DILL_IN, deadline) < 0)
             return -1;
     }
 }
@@ -114,32 +125,9 @@ int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     for(;;) {
         if(sendmsg(fd, &m, MSG_NOSIGNAL) == 1)
             return 0;
-        if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_fd_wait(fd, DILL_OUT, deadline) < 0)
-                return -1;
-        } else if(errno != EINTR) {
-            return dill_sock_fail();
-        }
+        if(dill_sock_retry(fd, DILL_OUT, deadline) < 0)
+            return -1;
     }
-}
-
-/* The first descriptor of the message; any others are closed. */
-static int dill_take_fd(struct msghdr *m) {
-    int got = -1;
-    for(struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-        if(c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
-        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for(size_t i = 0; i < n; i++) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if(got < 0)
-                got = fd;
-            else
-                close(fd);
-        }
-    }
-    return got;
 }
 
 int dill_sock_recv_fd(int fd, int64_t deadline) {
@@ -160,11 +148,7 @@ int dill_sock_recv_fd(int fd, int64_t deadline) {
             errno = EPIPE;
             return -1;
         }
-        if(errno == EAGAIN || errno == EWOULDBLOCK) {
-            if(dill_fd_wait(fd, DILL_IN, deadline) < 0)
-                return -1;
-        } else if(errno != EINTR) {
-            return dill_sock_fail();
-        }
+        if(dill_sock_retry(fd, DILL_IN, deadline) < 0)
+            return -1;
     }
 }
