@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Turns a Criterion JSON report into dillspec's verdicts.
+
+  report.py catalogue [--check]       write (or check) conformance/assertions.tsv
+  report.py target JSON OUTDIR NAME [--expect FILE]
+                                      reports/NAME/{assertions.tsv,matrix.md}
+  report.py combine OUT DIR...        one matrix with a column per target
+
+The catalogue is read from the tests themselves (DS_TEST/DS_TWIN carry the
+page, the name and the clause) plus conformance/assertions/waivers.tsv for
+rows no test can check.  Verdicts: PASS, FAIL, CRASH, TIMEOUT, XFAIL, XPASS,
+UNRESOLVED, UNTESTED, UNDOCUMENTED-ERRNO, NOT-RUN.
+"""
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SUITE = os.path.dirname(HERE)
+CATALOGUE = os.path.join(SUITE, "assertions.tsv")
+WAIVERS = os.path.join(SUITE, "assertions", "waivers.tsv")
+OK = {"PASS", "XFAIL", "UNTESTED"}
+
+MACRO = re.compile(r'DS_(TEST|TWIN)\((\w+),\s*(\w+),\s*"((?:[^"\\]|\\.)*)"\)', re.S)
+
+
+def assertion_id(page, name):
+    m = re.match(r"(E[A-Z0-9]+)_(.*)", name)
+    if m:
+        return "%s/%s/%s" % (page, m.group(1), m.group(2).replace("_", "-"))
+    return "%s/%s" % (page, name.replace("_", "-"))
+
+
+def read_tsv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        lines = [l.rstrip("\n") for l in f if l.strip() and not l.startswith("#")]
+    head = lines[0].split("\t")
+    return [dict(zip(head, l.split("\t"))) for l in lines[1:]]
+
+
+def catalogue_rows():
+    rows = []
+    tests = os.path.join(SUITE, "tests")
+    for fn in sorted(os.listdir(tests)):
+        if not fn.endswith(".c"):
+            continue
+        with open(os.path.join(tests, fn)) as f:
+            text = f.read()
+        for kind, page, name, clause in MACRO.findall(text):
+            pages = [page, page + "_mem"] if kind == "TWIN" else [page]
+            for p in pages:
+                rows.append({"id": assertion_id(p, name), "clause": clause,
+                             "test": "%s::%s" % (p, name), "waiver": ""})
+    for w in read_tsv(WAIVERS):
+        rows.append({"id": w["id"], "clause": w["clause"], "test": "",
+                     "waiver": w["waiver"]})
+    ids = [r["id"] for r in rows]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        sys.exit("report.py: duplicate assertion ids: %s" % ", ".join(sorted(dup)))
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def write_tsv(path, rows, cols):
+    with open(path, "w") as f:
+        f.write("\t".join(cols) + "\n")
+        for r in rows:
+            f.write("\t".join(r.get(c, "").replace("\t", " ") for c in cols) + "\n")
+
+
+def cmd_catalogue(args):
+    rows = catalogue_rows()
+    cols = ["id", "clause", "test", "waiver"]
+    if "--check" in args:
+        tmp = CATALOGUE + ".new"
+        write_tsv(tmp, rows, cols)
+        same = open(tmp).read() == (open(CATALOGUE).read() if os.path.exists(CATALOGUE) else "")
+        os.unlink(tmp)
+        if not same:
+            sys.exit("report.py: conformance/assertions.tsv is stale: run "
+                     "conformance/report/report.py catalogue")
+        return
+    write_tsv(CATALOGUE, rows, cols)
+    print("%d assertions written to conformance/assertions.tsv" % len(rows))
+
+
+def verdict(test):
+    """Criterion's status and messages -> (verdict, evidence)."""
+    msgs = test.get("messages", [])
+    text = " | ".join(msgs)
+    status = test.get("status")
+    if status == "PASSED":
+        return "PASS", ""
+    if status == "SKIPPED":
+        return ("UNTESTED" if "UNTESTED" in text else "UNRESOLVED"), text
+    if status == "ERRORED":
+        return ("TIMEOUT" if "timed out" in text else "CRASH"), text
+    for tag in ("UNRESOLVED", "UNDOCUMENTED-ERRNO"):
+        if tag + ":" in text:
+            return tag, text
+    return "FAIL", text
+
+
+def criterion_results(path):
+    """suite::name -> (verdict, evidence); suites lose the target's dill_ prefix
+    (its raw-name macros rename them)."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path, errors="replace") as f:
+        data = json.loads(f.read(), strict=False)
+    for suite in data.get("test_suites", []):
+        page = re.sub(r"^dill_", "", suite["name"])
+        for t in suite.get("tests", []):
+            out["%s::%s" % (page, t["name"])] = verdict(t)
+    return out
+
+
+def cmd_target(args):
+    json_path, outdir, name = args[:3]
+    expect = {}
+    if "--expect" in args:
+        for r in read_tsv(args[args.index("--expect") + 1]):
+            expect[r["id"]] = r
+    results = criterion_results(json_path)
+    rows = []
+    for a in read_tsv(CATALOGUE):
+        if a["waiver"]:
+            status, evidence = "UNTESTED", a["waiver"]
+        else:
+            status, evidence = results.get(a["test"], ("NOT-RUN", "no result"))
+        if a["id"] in expect:
+            if status == "PASS":
+                status = "XPASS"
+                evidence = "expected to fail: " + expect[a["id"]]["reason"]
+            elif status not in OK:
+                evidence = "%s (expected: %s) %s" % (status, expect[a["id"]]["reason"], evidence)
+                status = "XFAIL"
+        rows.append(dict(a, status=status, evidence=evidence))
+    os.makedirs(outdir, exist_ok=True)
+    write_tsv(os.path.join(outdir, "assertions.tsv"), rows,
+              ["id", "status", "test", "clause", "evidence"])
+    write_matrix(os.path.join(outdir, "matrix.md"), [name], {name: rows})
+    counts = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    bad = sum(n for s, n in counts.items() if s not in OK)
+    print("%s: %s" % (name, ", ".join("%d %s" % (n, s) for s, n in sorted(counts.items()))))
+    print("%s: %d passed, %d failed" % (name, len(rows) - bad, bad))
+    return 0 if bad == 0 else 1
+
+
+def write_matrix(path, names, by_target):
+    ids = sorted({r["id"] for rows in by_target.values() for r in rows})
+    index = {n: {r["id"]: r for r in by_target[n]} for n in names}
+    with open(path, "w") as f:
+        f.write("# dillspec conformance\n\n")
+        for n in names:
+            counts = {}
+            for r in by_target[n]:
+                counts[r["status"]] = counts.get(r["status"], 0) + 1
+            f.write("- **%s**: %s\n" % (n, ", ".join("%d %s" % (c, s) for s, c in sorted(counts.items()))))
+        f.write("\nRows that are not PASS for every target come first.\n\n")
+        f.write("| assertion | " + " | ".join(names) + " | clause |\n")
+        f.write("|---|" + "---|" * len(names) + "---|\n")
+        def key(i):
+            return (all(index[n].get(i, {}).get("status") == "PASS" for n in names), i)
+        for i in sorted(ids, key=key):
+            clause = next((index[n][i]["clause"] for n in names if i in index[n]), "")
+            cells = [index[n].get(i, {}).get("status", "-") for n in names]
+            f.write("| `%s` | %s | %s |\n" % (i, " | ".join(cells), clause))
+
+
+def cmd_combine(args):
+    out, dirs = args[0], args[1:]
+    names = [os.path.basename(d.rstrip("/")) for d in dirs]
+    by_target = {n: read_tsv(os.path.join(d, "assertions.tsv")) for n, d in zip(names, dirs)}
+    write_matrix(out, names, by_target)
+    print("matrix of %d targets: %s" % (len(names), out))
+    return 0
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "catalogue":
+        return cmd_catalogue(args)
+    if cmd == "target" and len(args) >= 3:
+        return cmd_target(args)
+    if cmd == "combine" and len(args) >= 2:
+        return cmd_combine(args)
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+/* The conformance suite's shared helpers.
+ *
+ * Every test includes this header (and the target's <libdill.h>).  A test:
+ *   - names the assertion it checks (its Criterion suite/name is the page and
+ *     the assertion; conformance/assertions/<page>.tsv maps IDs to tests);
+ *   - gets a private directory for socket files: ds_path("name");
+ *   - checks hygiene for free: the fixture ds_init/ds_fini (use
+ *     `.init = ds_init, .fini = ds_fini`) fails the test if it leaked an fd or
+ *     left a file in its directory;
+ *   - reports a wrong errno through DS_EXPECT_ERR, which tells FAIL (the call
+ *     did not fail, or failed with another documented errno) from
+ *     UNDOCUMENTED-ERRNO (failed with an errno its page's ERRORS table lacks);
+ *   - reports its own broken setup with DS_SETUP (UNRESOLVED), and waives
+ *     with ds_untested("reason") (UNTESTED).
+ * The report generator maps these message prefixes to verdicts; messages
+ * stay plain ASCII (Criterion 2.4.1 does not escape its JSON). */
+#ifndef DS_SUPPORT_H
+#define DS_SUPPORT_H
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <libdill.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Per-test fixture: private directory, fd count, libdill warmed up (its
+ * poller's own fd is made before the count). */
+void ds_init(void);
+void ds_fini(void);
+
+/* "<private dir>/<name>", valid until the test ends. */
+const char *ds_path(const char *name);
+/* The private directory itself. */
+const char *ds_dir(void);
+
+/* Milliseconds from a monotonic clock independent of the target's now(). */
+int64_t ds_ms(void);
+
+/* A libdill "ERRORS" table: a zero-terminated list of errnos. */
+#define DS_ERRS(...) ((const int[]){__VA_ARGS__, 0})
+
+/* The verdict of a failed call: "FAIL" or "UNDOCUMENTED-ERRNO". */
+const char *ds_errno_verdict(int got, const int *documented);
+
+/* rc must be -1 with errno `want`; `documented` is the page's table. */
+#define DS_EXPECT_ERR(rc, want, documented) do { \
+    int ds_rc_ = (int)(rc), ds_errno_ = errno; \
+    cr_assert(ds_rc_ == -1, "FAIL: returned %d, expected -1 with %s", \
+        ds_rc_, ds_errname(want)); \
+    cr_assert(ds_errno_ == (want), "%s: errno %s, expected %s", \
+        ds_errno_verdict(ds_errno_, documented), ds_errname(ds_errno_), \
+        ds_errname(want)); \
+} while(0)
+
+/* rc must be `want` (0 for most calls); shows errno when it is not. */
+#define DS_EXPECT_RC(rc, want) do { \
+    int ds_rc_ = (int)(rc), ds_errno_ = errno; \
+    cr_assert(ds_rc_ == (want), "FAIL: returned %d (errno %s), expected %d", \
+        ds_rc_, ds_errname(ds_errno_), (int)(want)); \
+} while(0)
+
+/* A handle: rc >= 0. */
+#define DS_EXPECT_HANDLE(rc) do { \
+    int ds_rc_ = (int)(rc), ds_errno_ = errno; \
+    cr_assert(ds_rc_ >= 0, "FAIL: returned %d (errno %s), expected a handle", \
+        ds_rc_, ds_errname(ds_errno_)); \
+} while(0)
+
+/* The test's own setup failed: UNRESOLVED, not a verdict on the target. */
+#define DS_SETUP(cond) do { \
+    if(!(cond)) \
+        cr_assert_fail("UNRESOLVED: setup failed: %s (errno %s)", #cond, \
+            ds_errname(errno)); \
+} while(0)
+
+/* The assertion cannot be checked here; says why. */
+#define ds_untested(...) cr_skip_test("UNTESTED: " __VA_ARGS__)
+
+const char *ds_errname(int err);
+
+/* Timing.  The target's now() may step by a few ms, and the machine may be
+ * loaded: "immediately" is under DS_FAST_MS, "not early" allows DS_EARLY_MS
+ * for clock granularity, "not much late" allows DS_LATE_MS. */
+#define DS_FAST_MS 50
+#define DS_EARLY_MS 5
+#define DS_LATE_MS 250
+
+/* Deadline-0 calls must not block. */
+#define DS_EXPECT_FAST(t0) do { \
+    int64_t ds_el_ = ds_ms() - (t0); \
+    cr_assert(ds_el_ < DS_FAST_MS, \
+        "FAIL: took %lld ms with deadline 0, must not block", (long long)ds_el_); \
+} while(0)
+
+/* A timed deadline of `ms` expired neither early nor much late. */
+#define DS_EXPECT_EXPIRY(t0, ms) do { \
+    int64_t ds_el_ = ds_ms() - (t0); \
+    cr_assert(ds_el_ >= (ms) - DS_EARLY_MS, \
+        "FAIL: deadline of %d ms expired after %lld ms (early)", (int)(ms), \
+        (long long)ds_el_); \
+    cr_assert(ds_el_ <= (ms) + DS_LATE_MS, \
+        "FAIL: deadline of %d ms expired after %lld ms (late)", (int)(ms), \
+        (long long)ds_el_); \
+} while(0)
+
+/* `_mem` storage placed flush against a PROT_NONE page, with a canary in
+ * front: writing past its end faults, writing before it fails the test at
+ * ds_fini(). */
+void *ds_guarded(size_t size);
+
+/* Tests: every one runs with the fixture and a timeout, so a target that
+ * crashes or hangs yields a CRASH or TIMEOUT row for that test alone. */
+#define DS_TIMEOUT 20
+/* `name` is ERRNO_detail for an errno row, detail otherwise, never a bare
+ * errno (it would expand to a number); `clause` says, in our words, what the
+ * page promises.  conformance/report/catalogue.py reads both from here. */
+#define DS_TEST(page, name, clause) \
+    Test(page, name, .description = clause, .init = ds_init, \
+        .fini = ds_fini, .timeout = DS_TIMEOUT)
+
+/* A function and its _mem twin share one body, run as two tests that must
+ * agree: page::name and page_mem::name.  The body gets `mem`. */
+#define DS_TWIN(page, name, clause) \
+    static void page##__##name(bool mem); \
+    DS_TEST(page, name, clause) { page##__##name(false); } \
+    DS_TEST(page##_mem, name, clause) { page##__##name(true); } \
+    static void page##__##name(bool mem)
+
+/* The twins' calls: heap object, or one in fresh guarded storage. */
+int ds_listen(bool mem, const char *addr, int backlog);
+int ds_accept(bool mem, int ls, int64_t deadline);
+int ds_connect(bool mem, const char *addr, int64_t deadline);
+int ds_pair(bool mem, int s[2]);
+int ds_fromfd(bool mem, int fd);
+int ds_listener_fromfd(bool mem, int fd);
+
+/* Connected pairs made three ways, so a test can run over each. */
+enum ds_conn_kind { DS_PAIR, DS_LISTEN_CONNECT, DS_FROMFD };
+void ds_connect_pair(enum ds_conn_kind kind, int s[2]);
+
+/* A listener on ds_path(name) and a client connected to it; `srv` gets the
+ * accepted end.  Returns the listener. */
+int ds_listener_with_client(const char *name, int *cli, int *srv);
+
+/* More bytes than any socket buffer holds: a send of this many to a peer
+ * that does not read must block. */
+#define DS_BIG (16u << 20)
+extern char ds_big[DS_BIG];
+
+/* Handles of each kind, for ENOTSUP rows. */
+int ds_bundle_handle(void);       /* an empty bundle */
+int ds_coroutine_handle(void);    /* go() of a coroutine that sleeps */
+
+/* A handle number that was valid and is now closed. */
+int ds_closed_handle(void);
+
+#endif

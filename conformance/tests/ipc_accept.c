@@ -1,0 +1,198 @@
+/* ipc_accept(3) and ipc_accept_mem(3). */
+#include <unistd.h>
+
+#include "inject.h"
+#include "support.h"
+
+#define ACCEPT_ERRS DS_ERRS(EBADF, ECANCELED, EMFILE, ENFILE, ENOMEM, \
+    ENOTSUP, ETIMEDOUT)
+
+static int listener(void) {
+    int ls = ipc_listen(ds_path("a.ipc"), 10);
+    DS_SETUP(ls >= 0);
+    return ls;
+}
+
+static int connect_client(void) {
+    int c = ipc_connect(ds_path("a.ipc"), now() + 1000);
+    DS_SETUP(c >= 0);
+    return c;
+}
+
+/* "In case of success the function returns handle of the new connection",
+ * and the connection carries bytes both ways. */
+DS_TWIN(ipc_accept, success_connection_works,
+    "returns a handle of a new connection that carries bytes both ways") {
+    int ls = listener(), c = connect_client();
+    int s = ds_accept(mem, ls, now() + 1000);
+    DS_EXPECT_HANDLE(s);
+    char buf[3];
+    DS_EXPECT_RC(bsend(c, "ABC", 3, now() + 1000), 0);
+    DS_EXPECT_RC(brecv(s, buf, 3, now() + 1000), 0);
+    cr_assert(memcmp(buf, "ABC", 3) == 0, "FAIL: bytes changed");
+    DS_EXPECT_RC(bsend(s, "DEF", 3, now() + 1000), 0);
+    DS_EXPECT_RC(brecv(c, buf, 3, now() + 1000), 0);
+    cr_assert(memcmp(buf, "DEF", 3) == 0, "FAIL: bytes changed");
+    DS_SETUP(hclose(s) == 0 && hclose(c) == 0 && hclose(ls) == 0);
+}
+
+DS_TWIN(ipc_accept, EBADF_minus_one,
+    "s = -1 is an invalid handle: EBADF") {
+    DS_EXPECT_ERR(ds_accept(mem, -1, 0), EBADF, ACCEPT_ERRS);
+}
+
+DS_TWIN(ipc_accept, EBADF_out_of_range,
+    "s = 2^30, never issued, is an invalid handle: EBADF") {
+    DS_EXPECT_ERR(ds_accept(mem, 1 << 30, 0), EBADF, ACCEPT_ERRS);
+}
+
+DS_TWIN(ipc_accept, EBADF_closed_handle,
+    "a just-closed handle is invalid: EBADF") {
+    DS_EXPECT_ERR(ds_accept(mem, ds_closed_handle(), 0), EBADF, ACCEPT_ERRS);
+}
+
+DS_TWIN(ipc_accept, ENOTSUP_connection,
+    "a connection handle does not support accept: ENOTSUP") {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    DS_EXPECT_ERR(ds_accept(mem, s[0], 0), ENOTSUP, ACCEPT_ERRS);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TWIN(ipc_accept, ENOTSUP_bundle,
+    "a bundle handle does not support accept: ENOTSUP") {
+    int b = ds_bundle_handle();
+    DS_EXPECT_ERR(ds_accept(mem, b, 0), ENOTSUP, ACCEPT_ERRS);
+    DS_SETUP(hclose(b) == 0);
+}
+
+DS_TWIN(ipc_accept, ENOTSUP_coroutine,
+    "a coroutine handle does not support accept: ENOTSUP") {
+    int h = ds_coroutine_handle();
+    DS_EXPECT_ERR(ds_accept(mem, h, 0), ENOTSUP, ACCEPT_ERRS);
+    DS_SETUP(hclose(h) == 0);
+}
+
+/* "0 means immediate timeout ... return without blocking if not." */
+DS_TWIN(ipc_accept, ETIMEDOUT_deadline_0,
+    "deadline 0 with no client: ETIMEDOUT without blocking") {
+    int ls = listener();
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(ds_accept(mem, ls, 0), ETIMEDOUT, ACCEPT_ERRS);
+    DS_EXPECT_FAST(t0);
+    DS_SETUP(hclose(ls) == 0);
+}
+
+/* Deadline 0 still performs the operation when it can. */
+DS_TWIN(ipc_accept, deadline_0_accepts_waiting_client,
+    "deadline 0 still accepts a client that is already waiting") {
+    int ls = listener(), c = connect_client();
+    int s = ds_accept(mem, ls, 0);
+    DS_EXPECT_HANDLE(s);
+    DS_SETUP(hclose(s) == 0 && hclose(c) == 0 && hclose(ls) == 0);
+}
+
+DS_TWIN(ipc_accept, ETIMEDOUT_timed,
+    "a timed deadline with no client: ETIMEDOUT, neither early nor much late") {
+    int ls = listener();
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(ds_accept(mem, ls, now() + 100), ETIMEDOUT, ACCEPT_ERRS);
+    DS_EXPECT_EXPIRY(t0, 100);
+    DS_SETUP(hclose(ls) == 0);
+}
+
+DS_TWIN(ipc_accept, ETIMEDOUT_past_deadline,
+    "a deadline already past acts like 0: ETIMEDOUT without blocking") {
+    int ls = listener();
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(ds_accept(mem, ls, now() - 1000), ETIMEDOUT, ACCEPT_ERRS);
+    DS_EXPECT_FAST(t0);
+    DS_SETUP(hclose(ls) == 0);
+}
+
+static coroutine void connect_later(int ms) {
+    msleep(now() + ms);
+    int c = ipc_connect(ds_path("a.ipc"), now() + 1000);
+    msleep(now() + 1000);
+    if(c >= 0)
+        hclose(c);
+}
+
+/* "-1 means no deadline, i.e., the call will block forever if the
+ * operation cannot be performed": it returns when a client comes, not
+ * before. */
+DS_TWIN(ipc_accept, deadline_infinite_waits_for_client,
+    "deadline -1 blocks until a client connects, and not less") {
+    int ls = listener();
+    int cr = go(connect_later(100));
+    DS_SETUP(cr >= 0);
+    int64_t t0 = ds_ms();
+    int s = ds_accept(mem, ls, -1);
+    DS_EXPECT_HANDLE(s);
+    cr_assert(ds_ms() - t0 >= 100 - DS_EARLY_MS,
+        "FAIL: returned after %lld ms, before the client connected at 100 ms",
+        (long long)(ds_ms() - t0));
+    DS_SETUP(hclose(s) == 0 && hclose(cr) == 0 && hclose(ls) == 0);
+}
+
+static int canceled_rc, canceled_errno;
+
+static coroutine void accept_in_coroutine(int ls, bool mem) {
+    canceled_rc = ds_accept(mem, ls, -1);
+    canceled_errno = errno;
+}
+
+/* "ECANCELED: Current coroutine was canceled" - while blocked in the call. */
+DS_TWIN(ipc_accept, ECANCELED_blocked,
+    "blocked in the call when its coroutine is closed: ECANCELED") {
+    int ls = listener();
+    int cr = go(accept_in_coroutine(ls, mem));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(msleep(now() + 20) == 0);
+    DS_SETUP(hclose(cr) == 0);
+    errno = canceled_errno;
+    DS_EXPECT_ERR(canceled_rc, ECANCELED, ACCEPT_ERRS);
+    DS_SETUP(hclose(ls) == 0);
+}
+
+static coroutine void accept_after_cancel(int ls, bool mem) {
+    msleep(-1);     /* canceled here; the accept below runs canceled */
+    canceled_rc = ds_accept(mem, ls, 0);
+    canceled_errno = errno;
+}
+
+/* ... and called after the coroutine was canceled. */
+DS_TWIN(ipc_accept, ECANCELED_after,
+    "called in a coroutine already canceled: ECANCELED") {
+    int ls = listener(), c = connect_client();
+    int cr = go(accept_after_cancel(ls, mem));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(hclose(cr) == 0);
+    errno = canceled_errno;
+    DS_EXPECT_ERR(canceled_rc, ECANCELED, ACCEPT_ERRS);
+    DS_SETUP(hclose(c) == 0 && hclose(ls) == 0);
+}
+
+DS_TWIN(ipc_accept, EMFILE_rlimit,
+    "no fd left in the process (RLIMIT_NOFILE): EMFILE") {
+    int ls = listener(), c = connect_client();
+    ds_inject_emfile();
+    DS_EXPECT_ERR(ds_accept(mem, ls, now() + 1000), EMFILE, ACCEPT_ERRS);
+    DS_SETUP(hclose(c) == 0 && hclose(ls) == 0);
+}
+
+DS_TWIN(ipc_accept, ENFILE_injected,
+    "no fd left in the system (accept fails ENFILE, injected): ENFILE") {
+    int ls = listener(), c = connect_client();
+    ds_inject_syscall_errno(ENFILE, (const char *[]){"accept", "accept4", NULL});
+    DS_EXPECT_ERR(ds_accept(mem, ls, now() + 1000), ENFILE, ACCEPT_ERRS);
+    DS_SETUP(hclose(c) == 0 && hclose(ls) == 0);
+}
+
+DS_TWIN(ipc_accept, ENOMEM_injected,
+    "not enough memory (accept fails ENOMEM, injected): ENOMEM") {
+    int ls = listener(), c = connect_client();
+    ds_inject_syscall_errno(ENOMEM, (const char *[]){"accept", "accept4", NULL});
+    DS_EXPECT_ERR(ds_accept(mem, ls, now() + 1000), ENOMEM, ACCEPT_ERRS);
+    DS_SETUP(hclose(c) == 0 && hclose(ls) == 0);
+}
