@@ -1,0 +1,21 @@
+/* brecv(3). */
+#include "bytestream.h"
+
+DS_TEST(brecv, EBADF_minus_one, "s = -1 is an invalid handle: EBADF") { ds_check_ebadf(ds_brecv, -1); }
+DS_TEST(brecv, EBADF_out_of_range, "s = 2^30, never issued: EBADF") { ds_check_ebadf(ds_brecv, 1 << 30); }
+DS_TEST(brecv, EBADF_closed_handle, "a just-closed handle: EBADF") { ds_check_ebadf(ds_brecv, ds_closed_handle()); }
+DS_TEST(brecv, ENOTSUP_listener, "a listener is not a bytestream: ENOTSUP") { ds_check_enotsup(ds_brecv, 0); }
+DS_TEST(brecv, ENOTSUP_bundle, "a bundle is not a bytestream: ENOTSUP") { ds_check_enotsup(ds_brecv, 1); }
+DS_TEST(brecv, ENOTSUP_coroutine, "a coroutine handle is not a bytestream: ENOTSUP") { ds_check_enotsup(ds_brecv, 2); }
+DS_TEST(brecv, ECANCELED_after, "called in a coroutine already canceled: ECANCELED") { ds_check_ecanceled_after(ds_brecv); }
+DS_TEST(brecv, ECANCELED_blocked, "blocked in the call when its coroutine is closed: ECANCELED") { ds_check_ecanceled_blocked(ds_brecv, false); }
+DS_TEST(brecv, EBUSY_two_coroutines, "a second coroutine using the same direction meanwhile: EBUSY") { ds_check_ebusy(ds_brecv, false); }
+DS_TEST(brecv, ETIMEDOUT_deadline_0, "deadline 0 when the transfer cannot complete now: ETIMEDOUT without blocking") { ds_check_deadline_0(ds_brecv, false); }
+DS_TEST(brecv, ETIMEDOUT_past_deadline, "a deadline already past acts like 0: ETIMEDOUT without blocking") { ds_check_deadline_past(ds_brecv, false); }
+DS_TEST(brecv, ETIMEDOUT_timed, "a timed deadline: ETIMEDOUT, neither early nor much late") { ds_check_deadline_timed(ds_brecv, false); }
+DS_TEST(brecv, deadline_infinite_waits_for_peer, "deadline -1 blocks until the peer makes the transfer possible, and not less") { ds_check_deadline_infinite(ds_brecv, false); }
+DS_TEST(brecv, unusable_after_timeout, "after a failed transfer (a timeout) the direction cannot be used from then on") { ds_check_unusable_after_timeout(ds_brecv, false); }
+DS_TEST(brecv, roundtrip_pair, "receives exactly the bytes sent (ipc_pair)") { ds_check_roundtrip(ds_bsend, ds_brecv, DS_PAIR); }
+DS_TEST(brecv, EPIPE_after_peer_done, "the peer half-closed and all data was read: EPIPE") { ds_check_recv_epipe(ds_brecv); }
+DS_TEST(brecv, no_partial_receive, "no partial receive: a short read fails and the direction stays failed") { ds_check_recv_no_partial(ds_brecv); }
+DS_TEST(brecv, null_buffer_discards, "a NULL buffer receives and drops the bytes") { ds_check_recv_discard(ds_brecv); }

@@ -1,0 +1,30 @@
+/* brecvl(3). */
+#include "bytestream.h"
+
+DS_TEST(brecvl, EBADF_minus_one, "s = -1 is an invalid handle: EBADF") { ds_check_ebadf(ds_brecvl, -1); }
+DS_TEST(brecvl, EBADF_out_of_range, "s = 2^30, never issued: EBADF") { ds_check_ebadf(ds_brecvl, 1 << 30); }
+DS_TEST(brecvl, EBADF_closed_handle, "a just-closed handle: EBADF") { ds_check_ebadf(ds_brecvl, ds_closed_handle()); }
+DS_TEST(brecvl, ENOTSUP_listener, "a listener is not a bytestream: ENOTSUP") { ds_check_enotsup(ds_brecvl, 0); }
+DS_TEST(brecvl, ENOTSUP_bundle, "a bundle is not a bytestream: ENOTSUP") { ds_check_enotsup(ds_brecvl, 1); }
+DS_TEST(brecvl, ENOTSUP_coroutine, "a coroutine handle is not a bytestream: ENOTSUP") { ds_check_enotsup(ds_brecvl, 2); }
+DS_TEST(brecvl, ECANCELED_after, "called in a coroutine already canceled: ECANCELED") { ds_check_ecanceled_after(ds_brecvl); }
+DS_TEST(brecvl, ECANCELED_blocked, "blocked in the call when its coroutine is closed: ECANCELED") { ds_check_ecanceled_blocked(ds_brecvl, false); }
+DS_TEST(brecvl, EBUSY_two_coroutines, "a second coroutine using the same direction meanwhile: EBUSY") { ds_check_ebusy(ds_brecvl, false); }
+DS_TEST(brecvl, ETIMEDOUT_deadline_0, "deadline 0 when the transfer cannot complete now: ETIMEDOUT without blocking") { ds_check_deadline_0(ds_brecvl, false); }
+DS_TEST(brecvl, ETIMEDOUT_past_deadline, "a deadline already past acts like 0: ETIMEDOUT without blocking") { ds_check_deadline_past(ds_brecvl, false); }
+DS_TEST(brecvl, ETIMEDOUT_timed, "a timed deadline: ETIMEDOUT, neither early nor much late") { ds_check_deadline_timed(ds_brecvl, false); }
+DS_TEST(brecvl, deadline_infinite_waits_for_peer, "deadline -1 blocks until the peer makes the transfer possible, and not less") { ds_check_deadline_infinite(ds_brecvl, false); }
+DS_TEST(brecvl, unusable_after_timeout, "after a failed transfer (a timeout) the direction cannot be used from then on") { ds_check_unusable_after_timeout(ds_brecvl, false); }
+DS_TEST(brecvl, roundtrip_pair, "receives exactly the bytes sent (ipc_pair)") { ds_check_roundtrip(ds_bsendl, ds_brecvl, DS_PAIR); }
+DS_TEST(brecvl, EPIPE_after_peer_done, "the peer half-closed and all data was read: EPIPE") { ds_check_recv_epipe(ds_brecvl); }
+DS_TEST(brecvl, no_partial_receive, "no partial receive: a short read fails and the direction stays failed") { ds_check_recv_no_partial(ds_brecvl); }
+DS_TEST(brecvl, null_buffer_discards, "a NULL buffer receives and drops the bytes") { ds_check_recv_discard(ds_brecvl); }
+DS_TEST(brecvl, EINVAL_last_has_next, "last->iol_next is not NULL: EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_LAST_HAS_NEXT); }
+DS_TEST(brecvl, EINVAL_not_same_list, "first and last do not belong to the same list: EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_NOT_SAME_LIST); }
+DS_TEST(brecvl, EINVAL_loop, "a loop in the list: EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_LOOP); }
+DS_TEST(brecvl, EINVAL_rsvd_nonzero, "iol_rsvd of an item is not zero: EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_RSVD); }
+DS_TEST(brecvl, EINVAL_null_first, "first is NULL: EINVAL") { ds_check_iolist_einval(brecvl, DS_NULL_FIRST); }
+DS_TEST(brecvl, EINVAL_null_last, "last is NULL: EINVAL") { ds_check_iolist_einval(brecvl, DS_NULL_LAST); }
+DS_TEST(brecvl, list_restored, "once the call returns the list is as before the call") { ds_check_iolist_restored(brecvl, false); }
+DS_TEST(brecvl, null_base_skips, "an item with NULL iol_base skips iol_len bytes") { ds_check_iolist_skip(); }
+DS_TEST(brecvl, big_transfer_intact, "64 MiB sent with bsendl arrive intact through brecvl") { ds_check_big_transfer(bsendl, brecvl); }
