@@ -1,0 +1,113 @@
+/* ipc_sendfd and ipc_recvfd (no man page upstream: shared/spec/ipc_sendfd.md). */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define FD_ERRS DS_ERRS(EBADF, ENOTSUP, EINVAL, EBUSY, EPIPE, ECONNRESET, \
+    ECANCELED, ETIMEDOUT, EPROTO)
+
+DS_TEST(ipc_sendfd, passes_working_fd,
+    "the receiver gets a new descriptor for the same open file; the sender keeps its own") {
+    int s[2], p[2];
+    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
+    DS_EXPECT_RC(ipc_sendfd(s[0], p[1], now() + 1000), 0);
+    int fd = ipc_recvfd(s[1], now() + 1000);
+    DS_EXPECT_HANDLE(fd);
+    cr_assert(fcntl(p[1], F_GETFD) != -1, "FAIL: the sender's fd was closed");
+    DS_SETUP(write(fd, "z", 1) == 1);
+    char c;
+    DS_SETUP(read(p[0], &c, 1) == 1);
+    cr_assert(c == 'z', "FAIL: the passed fd is not the same pipe");
+    close(fd), close(p[0]), close(p[1]);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TEST(ipc_sendfd, ordered_with_bytes,
+    "bytes before the descriptor are read before it, bytes after it after it") {
+    int s[2], p[2];
+    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
+    DS_SETUP(bsend(s[0], "ab", 2, now() + 1000) == 0);
+    DS_SETUP(ipc_sendfd(s[0], p[0], now() + 1000) == 0);
+    DS_SETUP(bsend(s[0], "cd", 2, now() + 1000) == 0);
+    char buf[2];
+    DS_EXPECT_RC(brecv(s[1], buf, 2, now() + 1000), 0);
+    cr_assert(memcmp(buf, "ab", 2) == 0, "FAIL: bytes before the fd changed");
+    int fd = ipc_recvfd(s[1], now() + 1000);
+    DS_EXPECT_HANDLE(fd);
+    DS_EXPECT_RC(brecv(s[1], buf, 2, now() + 1000), 0);
+    cr_assert(memcmp(buf, "cd", 2) == 0, "FAIL: bytes after the fd changed");
+    close(fd), close(p[0]), close(p[1]);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TEST(ipc_recvfd, EPROTO_plain_byte,
+    "a byte that arrives without a descriptor: EPROTO") {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    DS_SETUP(bsend(s[0], "x", 1, now() + 1000) == 0);
+    DS_EXPECT_ERR(ipc_recvfd(s[1], now() + 1000), EPROTO, FD_ERRS);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TEST(ipc_sendfd, EINVAL_negative_fd, "fd negative: EINVAL") {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    DS_EXPECT_ERR(ipc_sendfd(s[0], -1, now() + 1000), EINVAL, FD_ERRS);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TEST(ipc_sendfd, EBADF_minus_one, "s = -1 is an invalid handle: EBADF") {
+    DS_EXPECT_ERR(ipc_sendfd(-1, 0, 0), EBADF, FD_ERRS);
+}
+
+DS_TEST(ipc_recvfd, EBADF_minus_one, "s = -1 is an invalid handle: EBADF") {
+    DS_EXPECT_ERR(ipc_recvfd(-1, 0), EBADF, FD_ERRS);
+}
+
+DS_TEST(ipc_sendfd, ENOTSUP_listener, "a listener is not an IPC connection: ENOTSUP") {
+    int ls = ipc_listen(ds_path("f.ipc"), 1);
+    DS_SETUP(ls >= 0);
+    DS_EXPECT_ERR(ipc_sendfd(ls, 0, 0), ENOTSUP, FD_ERRS);
+    DS_SETUP(hclose(ls) == 0);
+}
+
+DS_TEST(ipc_recvfd, ENOTSUP_bundle, "a bundle is not an IPC connection: ENOTSUP") {
+    int b = ds_bundle_handle();
+    DS_EXPECT_ERR(ipc_recvfd(b, 0), ENOTSUP, FD_ERRS);
+    DS_SETUP(hclose(b) == 0);
+}
+
+DS_TEST(ipc_recvfd, ETIMEDOUT_deadline_0, "nothing to receive and deadline 0: ETIMEDOUT without blocking") {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(ipc_recvfd(s[1], 0), ETIMEDOUT, FD_ERRS);
+    DS_EXPECT_FAST(t0);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TEST(ipc_recvfd, ETIMEDOUT_timed, "nothing to receive and a timed deadline: ETIMEDOUT on time") {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(ipc_recvfd(s[1], now() + 100), ETIMEDOUT, FD_ERRS);
+    DS_EXPECT_EXPIRY(t0, 100);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TEST(ipc_sendfd, EPIPE_after_done, "the sending direction was closed (ipc_done): EPIPE") {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    DS_SETUP(ipc_done(s[0], now() + 1000) == 0);
+    DS_EXPECT_ERR(ipc_sendfd(s[0], 0, now() + 1000), EPIPE, FD_ERRS);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+DS_TEST(ipc_recvfd, EPIPE_after_peer_done, "the peer closed its sending direction: EPIPE") {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    DS_SETUP(ipc_done(s[0], now() + 1000) == 0);
+    DS_EXPECT_ERR(ipc_recvfd(s[1], now() + 1000), EPIPE, FD_ERRS);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
