@@ -1,0 +1,119 @@
+/* dillspec-bench: how fast the target libdill does IPC, as a ratio to the
+ * same traffic on bare syscalls, measured side by side in one run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "figures.h"
+#include "peer.h"
+#include "report.h"
+#include "runner.h"
+
+struct options {
+    struct runner_options run;
+    const char *filter;        /* only figures whose name contains this */
+    const char *tsv;           /* where the TSV goes, if anywhere */
+    const char *target_name;   /* the table's column heading */
+};
+
+static void usage(FILE *out) {
+    fprintf(out,
+        "usage: dillspec-bench [--quick] [--runs N] [--run-ms MS] [--filter TEXT]\n"
+        "                      [--tsv FILE] [--name TARGET] [--list]\n"
+        "  --quick     one short run per side: a smoke test that still checks every byte\n"
+        "  --runs N    timed runs per side, median and spread reported (default 7, max %d)\n"
+        "  --run-ms MS what one run should last after calibration (default 100)\n"
+        "  --filter T  only the figures whose name contains T\n"
+        "  --tsv FILE  also write the results as TSV\n"
+        "  --name T    what to call the target in the table (default: target)\n"
+        "  --list      print the figures' names and exit\n", RUNS_MAX);
+}
+
+static int parse_number(const char *s, double lo, double hi, double *out) {
+    char *end;
+    double v = strtod(s, &end);
+    if(!*s || *end || !(v >= lo && v <= hi)) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Fills *o from argv.  Returns 0 to go on, 1 to exit successfully (--list,
+ * --help), 2 on bad usage (said on stderr). */
+static int parse_options(int argc, char **argv, struct options *o) {
+    *o = (struct options){.run = {.runs = 7, .run_ms = 100}, .target_name = "target"};
+    for(int i = 1; i < argc; ++i) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        double n;
+        if(!strcmp(a, "--quick")) { o->run.runs = 1; o->run.run_ms = 0; continue; }
+        if(!strcmp(a, "--list")) {
+            for(size_t k = 0; k != figure_count; ++k) puts(figures[k].name);
+            return 1;
+        }
+        if(!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 1; }
+        if(!v) { fprintf(stderr, "dillspec-bench: %s: unknown, or needs a value\n", a); usage(stderr); return 2; }
+        ++i;
+        if(!strcmp(a, "--runs") && parse_number(v, 1, RUNS_MAX, &n) == 0) o->run.runs = (int)n;
+        else if(!strcmp(a, "--run-ms") && parse_number(v, 0, 60000, &n) == 0) o->run.run_ms = n;
+        else if(!strcmp(a, "--filter")) o->filter = v;
+        else if(!strcmp(a, "--tsv")) o->tsv = v;
+        else if(!strcmp(a, "--name")) o->target_name = v;
+        else { fprintf(stderr, "dillspec-bench: bad option or value: %s %s\n", a, v); usage(stderr); return 2; }
+    }
+    return 0;
+}
+
+static int selected(const struct options *o, const struct figure *f) {
+    return !o->filter || strstr(f->name, o->filter);
+}
+
+static int needs_peers(const struct options *o) {
+    for(size_t k = 0; k != figure_count; ++k)
+        if(figures[k].remote && selected(o, &figures[k])) return 1;
+    return 0;
+}
+
+/* Measures every selected figure, printing each row as it comes.  Returns
+ * the number of figures that failed. */
+static int measure_all(const struct options *o, struct peer *raw_peer,
+      struct peer *target_peer, FILE *tsv) {
+    int failed = 0;
+    table_header(stdout, o->target_name);
+    for(size_t k = 0; k != figure_count; ++k) {
+        const struct figure *f = &figures[k];
+        struct measurement m;
+        if(!selected(o, f)) continue;
+        if(runner_measure(f, &o->run, raw_peer, target_peer, &m) < 0) {
+            printf("%-27s FAILED (see stderr)\n", f->name);
+            ++failed;
+            continue;
+        }
+        table_row(stdout, &m);
+        if(tsv) tsv_row(tsv, &m, o->run.runs);
+    }
+    return failed;
+}
+
+static int run(const struct options *o, FILE *tsv) {
+    struct peer raw_peer, target_peer;
+    int peers = needs_peers(o);
+    if(peers && peer_start(&raw_peer, LINK_RAW) < 0) return 1;
+    if(peers && peer_start(&target_peer, LINK_DILL) < 0) { peer_stop(&raw_peer); return 1; }
+    int failed = measure_all(o, &raw_peer, &target_peer, tsv);
+    if(peers && peer_stop(&raw_peer) < 0) ++failed;
+    if(peers && peer_stop(&target_peer) < 0) ++failed;
+    if(failed) fprintf(stderr, "dillspec-bench: %d figure(s) failed\n", failed);
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+    if(argc >= 2 && !strcmp(argv[1], "--peer")) return peer_main(argc - 2, argv + 2);
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if(rc) return rc == 1 ? 0 : 2;
+    FILE *tsv = NULL;
+    if(o.tsv && !(tsv = fopen(o.tsv, "w"))) { perror(o.tsv); return 2; }
+    if(tsv) tsv_header(tsv);
+    rc = run(&o, tsv);
+    if(tsv && fclose(tsv) != 0) { perror(o.tsv); rc = 1; }
+    return rc;
+}

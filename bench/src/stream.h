@@ -1,0 +1,22 @@
+/* The buffers of one stream run, shared by every stream benchmark: what the
+ * sender sends, where the receiver receives, and the checksums to compare. */
+#ifndef DILLSPEC_BENCH_STREAM_H
+#define DILLSPEC_BENCH_STREAM_H
+#include "bench.h"
+#include "pattern.h"
+
+struct stream {
+    unsigned char *pattern;   /* message i is pattern_message(pattern, i) */
+    unsigned char *rbuf;      /* one message's worth */
+    struct checksum expected; /* computed before the clock starts */
+    struct checksum got;      /* the receiver adds each message it gets */
+};
+
+/* Allocates and precomputes for job->count messages of job->size bytes.
+ * Returns 0, or -1 (said on stderr). */
+int stream_open(struct stream *st, const struct job *job);
+/* 0 if everything arrived intact, else -1 (said on stderr). */
+int stream_verify(const struct stream *st);
+void stream_close(struct stream *st);
+
+#endif
