@@ -12,6 +12,7 @@
 struct options {
     struct runner_options run;
     const char *filter;        /* only figures whose name contains this */
+    const char *only;          /* only the figure of exactly this name */
     const char *tsv;           /* where the TSV goes, if anywhere */
     const char *target_name;   /* the table's column heading */
 };
@@ -19,11 +20,12 @@ struct options {
 static void usage(FILE *out) {
     fprintf(out,
         "usage: dillspec-bench [--quick] [--runs N] [--run-ms MS] [--filter TEXT]\n"
-        "                      [--tsv FILE] [--name TARGET] [--list]\n"
+        "                      [--only NAME] [--tsv FILE] [--name TARGET] [--list]\n"
         "  --quick     one short run per side: a smoke test that still checks every byte\n"
         "  --runs N    timed runs per side, median and spread reported (default 7, max %d)\n"
         "  --run-ms MS what one run should last after calibration (default 100)\n"
         "  --filter T  only the figures whose name contains T\n"
+        "  --only NAME only the figure called NAME (as --list prints it)\n"
         "  --tsv FILE  also write the results as TSV\n"
         "  --name T    what to call the target in the table (default: target)\n"
         "  --list      print the figures' names and exit\n", RUNS_MAX);
@@ -55,6 +57,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
         if(!strcmp(a, "--runs") && parse_number(v, 1, RUNS_MAX, &n) == 0) o->run.runs = (int)n;
         else if(!strcmp(a, "--run-ms") && parse_number(v, 0, 60000, &n) == 0) o->run.run_ms = n;
         else if(!strcmp(a, "--filter")) o->filter = v;
+        else if(!strcmp(a, "--only")) o->only = v;
         else if(!strcmp(a, "--tsv")) o->tsv = v;
         else if(!strcmp(a, "--name")) o->target_name = v;
         else { fprintf(stderr, "dillspec-bench: bad option or value: %s %s\n", a, v); usage(stderr); return 2; }
@@ -63,7 +66,13 @@ static int parse_options(int argc, char **argv, struct options *o) {
 }
 
 static int selected(const struct options *o, const struct figure *f) {
-    return !o->filter || strstr(f->name, o->filter);
+    return (!o->filter || strstr(f->name, o->filter)) && (!o->only || !strcmp(f->name, o->only));
+}
+
+static int any_selected(const struct options *o) {
+    for(size_t k = 0; k != figure_count; ++k)
+        if(selected(o, &figures[k])) return 1;
+    return 0;
 }
 
 static int needs_peers(const struct options *o) {
@@ -94,6 +103,7 @@ static int measure_all(const struct options *o, struct peer *raw_peer,
 }
 
 static int run(const struct options *o, FILE *tsv) {
+    if(!any_selected(o)) { fprintf(stderr, "dillspec-bench: no figure matches\n"); return 2; }
     struct peer raw_peer, target_peer;
     int peers = needs_peers(o);
     if(peers && peer_start(&raw_peer, LINK_RAW) < 0) return 1;

@@ -31,7 +31,7 @@ void tsv_header(FILE *out) {
 
 void tsv_row(FILE *out, const struct measurement *m, int runs) {
     const struct figure *f = m->figure;
-    fprintf(out, "%s\t%s\t%.4g\t%.4g\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%llu\t%llu\t%d\n",
+    fprintf(out, "%s\t%s\t%.6g\t%.6g\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%llu\t%llu\t%d\n",
         f->name, unit_label(f->unit), unit_value(f, m->raw.median),
         unit_value(f, m->target.median), cost_ratio(m), m->raw.median, m->target.median,
         spread_pct(&m->raw), spread_pct(&m->target),
