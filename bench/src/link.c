@@ -26,7 +26,7 @@ int link_recv_stream(const struct link *l, const struct job *job, struct stream 
     for(uint64_t i = 0; i != job->count; ++i) {
         if(link_recv(l, st->rbuf, job->size, job->pieces) < 0)
             return bench_fail("stream: receive");
-        checksum_add(&st->got, st->rbuf, job->size);
+        stream_received(st, i, job->size);
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "peer.h"
 #include "report.h"
 #include "runner.h"
+#include "selfcheck.h"
 
 struct options {
     struct runner_options run;
@@ -20,7 +21,7 @@ struct options {
 static void usage(FILE *out) {
     fprintf(out,
         "usage: dillspec-bench [--quick] [--runs N] [--run-ms MS] [--filter TEXT]\n"
-        "                      [--only NAME] [--tsv FILE] [--name TARGET] [--list]\n"
+        "                      [--only NAME] [--tsv FILE] [--name TARGET] [--list] [--self-check]\n"
         "  --quick     one short run per side: a smoke test that still checks every byte\n"
         "  --runs N    timed runs per side, median and spread reported (default 7, max %d)\n"
         "  --run-ms MS what one run should last after calibration (default 100)\n"
@@ -28,7 +29,8 @@ static void usage(FILE *out) {
         "  --only NAME only the figure called NAME (as --list prints it)\n"
         "  --tsv FILE  also write the results as TSV\n"
         "  --name T    what to call the target in the table (default: target)\n"
-        "  --list      print the figures' names and exit\n", RUNS_MAX);
+        "  --list      print the figures' names and exit\n"
+        "  --self-check  check that a flipped or reordered byte fails the checksum, and exit\n", RUNS_MAX);
 }
 
 static int parse_number(const char *s, double lo, double hi, double *out) {
@@ -51,6 +53,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
             for(size_t k = 0; k != figure_count; ++k) puts(figures[k].name);
             return 1;
         }
+        if(!strcmp(a, "--self-check")) return selfcheck_run() == 0 ? 1 : 2;
         if(!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 1; }
         if(!v) { fprintf(stderr, "dillspec-bench: %s: unknown, or needs a value\n", a); usage(stderr); return 2; }
         ++i;

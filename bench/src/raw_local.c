@@ -47,7 +47,7 @@ static int pump_recv(struct pump *rx, const struct job *job, struct stream *st) 
         if(n < 0) return bench_fail("recvmsg");
         if(n == 0) return 0;
         if(!rx->c.rest) {
-            checksum_add(&st->got, st->rbuf, job->size);
+            stream_received(st, rx->i, job->size);
             ++rx->i;
         }
     }

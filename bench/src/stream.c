@@ -14,6 +14,13 @@ int stream_open(struct stream *st, const struct job *job) {
     return 0;
 }
 
+int stream_corrupt_first;
+
+void stream_received(struct stream *st, uint64_t i, size_t size) {
+    if(stream_corrupt_first && i == 0) st->rbuf[0] ^= 1;
+    checksum_add(&st->got, st->rbuf, size);
+}
+
 int stream_verify(const struct stream *st) {
     if(!checksum_equal(&st->expected, &st->got))
         return bench_failx("checksum mismatch: received bytes differ from those sent");

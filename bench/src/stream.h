@@ -15,6 +15,11 @@ struct stream {
 /* Allocates and precomputes for job->count messages of job->size bytes.
  * Returns 0, or -1 (said on stderr). */
 int stream_open(struct stream *st, const struct job *job);
+/* The receiver got message i into st->rbuf: adds it to st->got. */
+void stream_received(struct stream *st, uint64_t i, size_t size);
+/* Self-check (--self-check): when set, stream_received flips one bit of
+ * message 0 first, which stream_verify must then catch. */
+extern int stream_corrupt_first;
 /* 0 if everything arrived intact, else -1 (said on stderr). */
 int stream_verify(const struct stream *st);
 void stream_close(struct stream *st);
