@@ -1,0 +1,34 @@
+# Where the first target stands on issue 5's goals, from the results TSVs
+# ci/bench wrote: awk -f goals.awk FIRST.tsv [OTHER.tsv ...].  It informs;
+# it never fails a run (timing claims are not asserts).
+FNR == 1 { file++; name[file] = FILENAME; sub(/.*\//, "", name[file]); sub(/\.tsv$/, "", name[file]); next }
+{
+    ns[file, $1] = $7
+    if(file == 1) { order[++figures] = $1; x[$1] = $5; soft[$1] = ($8 > 20 || $9 > 20) }
+}
+function worst(pattern, limit, label,    i, f, w, wf) {
+    w = 0
+    for(i = 1; i <= figures; i++) {
+        f = order[i]
+        if(f ~ pattern && x[f] > w) { w = x[f]; wf = f }
+    }
+    if(wf == "") return
+    printf "  %-44s worst %.2f x raw (%s)%s: %s\n", label, w, wf, soft[wf] ? ", soft" : "",
+        w <= limit ? "met" : "not met"
+}
+END {
+    print ""
+    print "goals for " name[1] " (issue 5; x raw is time over the raw-syscall limit)"
+    worst("^stream\\..*\\.(64KiB|1MiB)$", 1.10, "stream 64 KiB and 1 MiB within 10% of raw:")
+    worst("^stream\\..*\\.1B$", 3.0, "stream 1 B within 3x of raw:")
+    for(o = 2; o <= file; o++) {
+        slower = ""
+        for(i = 1; i <= figures; i++) {
+            f = order[i]
+            if(ns[o, f] > 0 && ns[1, f] > 1.05 * ns[o, f])
+                slower = slower sprintf(" %s (%.2f)", f, ns[1, f] / ns[o, f])
+        }
+        printf "  at least as fast as %s on every figure: %s\n", name[o],
+            slower == "" ? "met (within 5%)" : "not met, slower on" slower
+    }
+}
