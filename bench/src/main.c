@@ -22,12 +22,13 @@ struct options {
 static void usage(FILE *out) {
     fprintf(out,
         "usage: dillspec-bench [--quick] [--runs N] [--run-ms MS] [--filter TEXT]\n"
-        "                      [--only NAME] [--tsv FILE] [--name TARGET] [--list] [--self-check]\n"
+        "                      [--only NAME] [--count N] [--tsv FILE] [--name TARGET] [--list] [--self-check]\n"
         "  --quick     one short run per side: a smoke test that still checks every byte\n"
         "  --runs N    timed runs per side, median and spread reported (default 7, max %d)\n"
         "  --run-ms MS what one run should last after calibration (default 100)\n"
         "  --filter T  only the figures whose name contains T\n"
         "  --only NAME only the figure called NAME (as --list prints it)\n"
+        "  --count N   N operations per run, no calibration (for profiling one figure)\n"
         "  --tsv FILE  also write the results as TSV\n"
         "  --name T    what to call the target in the table (default: target)\n"
         "  --list      print the figures' names and exit\n"
@@ -62,6 +63,10 @@ static int parse_options(int argc, char **argv, struct options *o) {
         else if(!strcmp(a, "--run-ms") && parse_number(v, 0, 60000, &n) == 0) o->run.run_ms = n;
         else if(!strcmp(a, "--filter")) o->filter = v;
         else if(!strcmp(a, "--only")) o->only = v;
+        else if(!strcmp(a, "--count") && parse_number(v, 2, 1e9, &n) == 0) {
+            o->run.count = (uint64_t)n + ((uint64_t)n & 1);   /* the yield figure halves it */
+            o->run.run_ms = 0;
+        }
         else if(!strcmp(a, "--tsv")) o->tsv = v;
         else if(!strcmp(a, "--name")) o->target_name = v;
         else { fprintf(stderr, "dillspec-bench: bad option or value: %s %s\n", a, v); usage(stderr); return 2; }

@@ -25,31 +25,29 @@ struct pump {
     struct msg_cursor c;
 };
 
-/* Sends until the socket buffer is full or everything is sent. */
+/* Sends until the socket buffer is full or everything is sent.  A short
+ * send means the buffer is full: trying again would only fetch EAGAIN. */
 static int pump_send(struct pump *tx, const struct job *job, const struct stream *st) {
     while(tx->i != job->count) {
         if(!tx->c.rest)
             cursor_start(&tx->c, (void *)pattern_message(st->pattern, tx->i),
                 job->size, job->pieces);
-        ssize_t n = cursor_send(tx->fd, &tx->c);
-        if(n < 0) return bench_fail("sendmsg");
-        if(n == 0) return 0;
-        if(!tx->c.rest) ++tx->i;
+        if(cursor_send(tx->fd, &tx->c) < 0) return bench_fail("sendmsg");
+        if(tx->c.rest) return 0;
+        ++tx->i;
     }
     return 0;
 }
 
-/* Receives until the socket buffer is empty, checksumming each message. */
+/* Receives until the socket buffer is empty, checksumming each message.  A
+ * short receive means the buffer is empty. */
 static int pump_recv(struct pump *rx, const struct job *job, struct stream *st) {
     while(rx->i != job->count) {
         if(!rx->c.rest) cursor_start(&rx->c, st->rbuf, job->size, job->pieces);
-        ssize_t n = cursor_recv(rx->fd, &rx->c);
-        if(n < 0) return bench_fail("recvmsg");
-        if(n == 0) return 0;
-        if(!rx->c.rest) {
-            stream_received(st, rx->i, job->size);
-            ++rx->i;
-        }
+        if(cursor_recv(rx->fd, &rx->c) < 0) return bench_fail("recvmsg");
+        if(rx->c.rest) return 0;
+        stream_received(st, rx->i, job->size);
+        ++rx->i;
     }
     return 0;
 }

@@ -48,7 +48,8 @@ static void summarize(struct side *s, int runs) {
 
 int runner_measure(const struct figure *f, const struct runner_options *o,
       struct peer *raw_peer, struct peer *target_peer, struct measurement *m) {
-    struct job raw = {.size = f->size, .pieces = f->pieces, .count = f->base_count,
+    struct job raw = {.size = f->size, .pieces = f->pieces,
+        .count = o->count ? o->count : f->base_count,
         .peer = f->remote ? raw_peer : NULL};
     struct job target = raw;
     target.peer = f->remote ? target_peer : NULL;

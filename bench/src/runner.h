@@ -9,7 +9,8 @@
 
 struct runner_options {
     int runs;           /* timed runs of each side */
-    double run_ms;      /* what one run should last; 0: use base_count as is */
+    double run_ms;      /* what one run should last; 0: no calibration */
+    uint64_t count;     /* operations per run instead of the figure's base count */
 };
 
 /* One side's runs, in ns per operation. */
