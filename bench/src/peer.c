@@ -20,7 +20,6 @@ extern char **environ;
 /* How long the peer may take to start and connect. */
 #define PEER_START_MS 10000
 
-
 static struct link peer_link(const struct peer *p) {
     return (struct link){.kind = p->kind, .fd = p->conn,
         .deadline = p->kind == LINK_DILL ? now() + BENCH_DEADLINE_MS : -1};
