@@ -1,5 +1,6 @@
 /* dillspec-bench: how fast the target libdill does IPC, as a ratio to the
  * same traffic on bare syscalls, measured side by side in one run. */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +18,21 @@ struct options {
     const char *only;          /* only the figure of exactly this name */
     const char *tsv;           /* where the TSV goes, if anywhere */
     const char *target_name;   /* the table's column heading */
+    int cpu;                   /* pin to this CPU (and the peers with us), or -1 */
 };
 
 static void usage(FILE *out) {
     fprintf(out,
         "usage: dillspec-bench [--quick] [--runs N] [--run-ms MS] [--filter TEXT]\n"
-        "                      [--only NAME] [--count N] [--tsv FILE] [--name TARGET] [--list] [--self-check]\n"
+        "                      [--only NAME] [--count N] [--cpu N] [--tsv FILE] [--name TARGET] [--list] [--self-check]\n"
         "  --quick     one short run per side: a smoke test that still checks every byte\n"
         "  --runs N    timed runs per side, median and spread reported (default 7, max %d)\n"
         "  --run-ms MS what one run should last after calibration (default 100)\n"
         "  --filter T  only the figures whose name contains T\n"
         "  --only NAME only the figure called NAME (as --list prints it)\n"
         "  --count N   N operations per run, no calibration (for profiling one figure)\n"
+        "  --cpu N     run on CPU N only, the peer process too: steadier cross-process\n"
+        "              figures, at the price of the two processes never running at once\n"
         "  --tsv FILE  also write the results as TSV\n"
         "  --name T    what to call the target in the table (default: target)\n"
         "  --list      print the figures' names and exit\n"
@@ -46,7 +50,7 @@ static int parse_number(const char *s, double lo, double hi, double *out) {
 /* Fills *o from argv.  Returns 0 to go on, 1 to exit successfully (--list,
  * --help), 2 on bad usage (said on stderr). */
 static int parse_options(int argc, char **argv, struct options *o) {
-    *o = (struct options){.run = {.runs = 7, .run_ms = 100}, .target_name = "target"};
+    *o = (struct options){.run = {.runs = 7, .run_ms = 100}, .target_name = "target", .cpu = -1};
     for(int i = 1; i < argc; ++i) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         double n;
@@ -67,6 +71,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
             o->run.count = (uint64_t)n + ((uint64_t)n & 1);   /* the yield figure halves it */
             o->run.run_ms = 0;
         }
+        else if(!strcmp(a, "--cpu") && parse_number(v, 0, CPU_SETSIZE - 1, &n) == 0) o->cpu = (int)n;
         else if(!strcmp(a, "--tsv")) o->tsv = v;
         else if(!strcmp(a, "--name")) o->target_name = v;
         else { fprintf(stderr, "dillspec-bench: bad option or value: %s %s\n", a, v); usage(stderr); return 2; }
@@ -142,11 +147,21 @@ static int run(const struct options *o, FILE *tsv) {
     return failed ? 1 : 0;
 }
 
+/* The peer processes inherit the mask, so both ends share the CPU. */
+static int pin_to_cpu(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if(sched_setaffinity(0, sizeof set, &set) < 0) return bench_fail("sched_setaffinity (--cpu)");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if(argc >= 2 && !strcmp(argv[1], "--peer")) return peer_main(argc - 2, argv + 2);
     struct options o;
     int rc = parse_options(argc, argv, &o);
     if(rc) return rc == 1 ? 0 : 2;
+    if(o.cpu >= 0 && pin_to_cpu(o.cpu) < 0) return 2;
     FILE *tsv = NULL;
     if(o.tsv && !(tsv = fopen(o.tsv, "w"))) { perror(o.tsv); return 2; }
     if(tsv) tsv_header(tsv);
