@@ -99,17 +99,20 @@ static int needs_peers(const struct options *o) {
  * baseline's and the target's alike; its speed says how much it dilutes
  * x raw (at 8 GB/s over a 50 GB/s checksum, about 15% of a run). */
 static void print_checksum_speed(void) {
-    enum { SIZE = 1 << 20, ROUNDS = 64 };
-    unsigned char *p = pattern_new(SIZE);
-    if(!p) return;
-    struct checksum c;
-    checksum_init(&c);
-    uint64_t start = bench_clock_ns();
-    for(int i = 0; i != ROUNDS; ++i) checksum_add(&c, pattern_message(p, (uint64_t)i), SIZE);
-    double ns = (double)(bench_clock_ns() - start);
-    free(p);
-    printf("(stream figures include the receiver's checksum: %.0f MiB/s over 1 MiB messages)\n",
-        (double)SIZE * ROUNDS / ns * 1e9 / (1024.0 * 1024.0));
+    double speed = checksum_mib_per_s();
+    if(speed > 0)
+        printf("(stream figures include the receiver's checksum: %.0f MiB/s over 1 MiB messages)\n",
+            speed);
+}
+
+/* A failed cross-process run can leave a peer mid-command; fresh peers keep
+ * one failure from failing every figure after it. */
+static int restart_peers(struct peer *raw_peer, struct peer *target_peer) {
+    peer_stop(raw_peer);
+    peer_stop(target_peer);
+    if(peer_start(raw_peer, LINK_RAW) < 0) return -1;
+    if(peer_start(target_peer, LINK_DILL) < 0) { peer_stop(raw_peer); return -1; }
+    return 0;
 }
 
 /* Measures every selected figure, printing each row as it comes.  Returns
@@ -126,6 +129,7 @@ static int measure_all(const struct options *o, struct peer *raw_peer,
         if(runner_measure(f, &o->run, raw_peer, target_peer, &m) < 0) {
             printf("%-27s FAILED (see stderr)\n", f->name);
             ++failed;
+            if(f->remote && restart_peers(raw_peer, target_peer) < 0) return failed + 1;
             continue;
         }
         table_row(stdout, &m);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
+
 unsigned char *pattern_new(size_t size) {
     unsigned char *p = malloc(size + PATTERN_SHIFTS);
     if(!p) return NULL;
@@ -70,4 +72,21 @@ size_t piece_offset(size_t size, int pieces, int k) {
 size_t piece_length(size_t size, int pieces, int k) {
     size_t even = size / (size_t)pieces;
     return k == pieces - 1 ? size - even * (size_t)(pieces - 1) : even;
+}
+
+/* Where the timed checksum goes, so the compiler cannot drop the loop. */
+static volatile uint64_t checksum_sink;
+
+double checksum_mib_per_s(void) {
+    enum { SIZE = 1 << 20, ROUNDS = 64 };
+    unsigned char *p = pattern_new(SIZE);
+    if(!p) return 0;
+    struct checksum c;
+    checksum_init(&c);
+    uint64_t start = bench_clock_ns();
+    for(int i = 0; i != ROUNDS; ++i) checksum_add(&c, pattern_message(p, (uint64_t)i), SIZE);
+    double ns = (double)(bench_clock_ns() - start);
+    for(int k = 0; k != CHECKSUM_LANES; ++k) checksum_sink ^= c.a[k] ^ c.b[k];
+    free(p);
+    return ns > 0 ? (double)SIZE * ROUNDS / ns * 1e9 / (1024.0 * 1024.0) : 0;
 }

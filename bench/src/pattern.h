@@ -26,6 +26,10 @@ void checksum_init(struct checksum *c);
 void checksum_add(struct checksum *c, const void *buf, size_t len);
 int checksum_equal(const struct checksum *x, const struct checksum *y);
 
+/* How fast checksum_add runs here, over 1 MiB messages: MiB/s, or 0 when
+ * out of memory. */
+double checksum_mib_per_s(void);
+
 /* What the receiver of `count` messages of `size` bytes must end up with. */
 void checksum_expected(struct checksum *c, const unsigned char *pattern,
     size_t size, uint64_t count);
