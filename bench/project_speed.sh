@@ -25,8 +25,8 @@ conformance_time() {
     DILLSPEC_REPORTS="$WORK/reports" "$ROOT/ci/conformance" >"$WORK/conformance.log" 2>&1
     status=$?
     end=$(date +%s.%N)
-    printf '  conformance run: %.1f s wall for ci/conformance against ref (exit %d)\n' \
-        "$(echo "$end - $start" | bc)" "$status"
+    awk -v s="$start" -v e="$end" -v rc="$status" \
+        'BEGIN { printf "  conformance run: %.1f s wall for ci/conformance against ref (exit %d)\n", e - s, rc }'
 }
 
 # libFuzzer harnesses in a fuzz build: executables that carry libFuzzer's
