@@ -2,8 +2,8 @@
 # The project's own speed against ref, as ci/bench reports it: the wall time
 # of the full conformance run, and exec/s of each libFuzzer harness.  Each is
 # measured only if the tool exists in this tree; otherwise "not available".
-# Run by ci/bench (sourcing ci/lib.sh needs $0 inside ci/, so it is run as
-# `sh bench/project_speed.sh` with DILLSPEC_ROOT set, or directly).
+# ci/bench runs it after the figures of a full run; it can also be run alone.
+# It does not source ci/lib.sh, which finds the checkout from a script in ci/.
 set -u
 ROOT=${DILLSPEC_ROOT:-$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)}
 BUILD=${DILLSPEC_BUILD:-$ROOT/build}
