@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Applies each fault of catalogue.tsv to a copy of ref, runs the conformance
+suite on it, and reports which assertions caught it.  Every fault must be
+caught: one that survives means the suite cannot see that mistake.
+
+  run.py BUILD_DIR REPORT_DIR [--only ID,...]
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CATALOGUE = os.path.join(ROOT, "conformance", "mutants", "catalogue.tsv")
+OK = ("PASSED", "SKIPPED")
+
+
+def read_catalogue():
+    with open(CATALOGUE) as f:
+        head, *rows = [l.rstrip("\n").split("\t") for l in f if l.strip()]
+    out = []
+    for r in rows:
+        m = dict(zip(head, r))
+        m["find"] = m["find"].replace("\\n", "\n")
+        m["replace"] = m["replace"].replace("\\n", "\n")
+        out.append(m)
+    return out
+
+
+def sh(cmd, cwd=None, timeout=None):
+    return subprocess.run(cmd, cwd=cwd, timeout=timeout, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+
+
+def copy_tree(dst):
+    files = sh(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT).stdout.split()
+    for f in files:
+        if f.startswith(("ref/", "conformance/", "cmake/")) or f == "CMakeLists.txt":
+            os.makedirs(os.path.join(dst, os.path.dirname(f)), exist_ok=True)
+            # A fresh mtime: a copy older than the objects of an interrupted
+            # run would otherwise keep that run's mutant built in.
+            shutil.copy(os.path.join(ROOT, f), os.path.join(dst, f))
+
+
+def caught_by(build, json_path):
+    """Failing tests of one suite run, or None if the build failed."""
+    b = sh(["cmake", "--build", build, "--target", "dillspec-conformance", "-j2"])
+    if b.returncode != 0:
+        return None, b.stdout[-2000:]
+    exe = os.path.join(build, "conformance", "dillspec-conformance")
+    try:
+        sh([exe, "-j2", "--json=" + json_path], timeout=600)
+    except subprocess.TimeoutExpired:
+        return ["(the whole run timed out)"], ""
+    try:
+        with open(json_path, errors="replace") as f:
+            data = json.loads(f.read(), strict=False)
+    except (OSError, ValueError):
+        return ["(no report: the runner died)"], ""
+    failed = []
+    for suite in data.get("test_suites", []):
+        page = suite["name"].replace("dill_", "", 1)
+        for t in suite.get("tests", []):
+            if t["status"] not in OK:
+                failed.append("%s::%s" % (page, t["name"]))
+    return failed, ""
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    work, reports = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    only = None
+    if "--only" in sys.argv:
+        only = set(sys.argv[sys.argv.index("--only") + 1].split(","))
+    src, build = os.path.join(work, "src"), os.path.join(work, "build")
+    shutil.rmtree(src, ignore_errors=True)
+    copy_tree(src)
+    cfg = sh(["cmake", "-S", src, "-B", build, "-DDILLSPEC_FUZZ=OFF", "-DDILLSPEC_BENCH=OFF",
+              "-DCMAKE_BUILD_TYPE=RelWithDebInfo"])
+    if cfg.returncode != 0:
+        sys.exit("mutants: configure failed\n" + cfg.stdout[-2000:])
+    os.makedirs(reports, exist_ok=True)
+    base, err = caught_by(build, os.path.join(work, "baseline.json"))
+    if base is None or base:
+        sys.exit("mutants: the unmutated suite does not pass: %s%s" % (base, err))
+    results, survived = [], 0
+    for m in read_catalogue():
+        if only and m["id"] not in only:
+            continue
+        path = os.path.join(src, m["file"])
+        text = open(path).read()
+        if text.count(m["find"]) != 1:
+            results.append((m, "NOT-APPLIED", "the text to replace occurs %d times" % text.count(m["find"])))
+            survived += 1
+            continue
+        with open(path, "w") as f:
+            f.write(text.replace(m["find"], m["replace"]))
+        failed, err = caught_by(build, os.path.join(work, m["id"] + ".json"))
+        with open(path, "w") as f:
+            f.write(text)
+        if failed is None:
+            results.append((m, "NO-BUILD", err.replace("\n", " ")[:200]))
+            survived += 1
+        elif failed:
+            results.append((m, "CAUGHT", ", ".join(failed[:6]) + (" (+%d)" % (len(failed) - 6) if len(failed) > 6 else "")))
+        else:
+            results.append((m, "SURVIVED", "no assertion failed"))
+            survived += 1
+        print("%-28s %s" % (m["id"], results[-1][1]), flush=True)
+    sh(["cmake", "--build", build, "--target", "dillspec-conformance"])
+    with open(os.path.join(reports, "mutants.tsv"), "w") as f:
+        f.write("id\tstatus\tfault\tcaught by\n")
+        for m, status, detail in results:
+            f.write("%s\t%s\t%s\t%s\n" % (m["id"], status, m["fault"], detail))
+    print("mutants: %d caught, %d not caught" % (len(results) - survived, survived))
+    print("mutants: %d passed, %d failed" % (len(results) - survived, survived))
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
