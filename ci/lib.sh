@@ -22,10 +22,11 @@ target_name() {
 
 # configure_and_build DIR [cmake args...]: an idempotent out-of-tree build.
 configure_and_build() {
-    dir=$1; shift
-    mkdir -p "$dir"
-    cmake -S "$DILLSPEC_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir.configure.log" 2>&1 \
-        || { cat "$dir.configure.log" >&2; die "cmake configure failed ($dir)"; }
-    cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 \
-        || { tail -n 60 "$dir.build.log" >&2; die "build failed ($dir)"; }
+    # cab_: sh functions share the caller's variables.
+    cab_dir=$1; shift
+    mkdir -p "$cab_dir"
+    cmake -S "$DILLSPEC_ROOT" -B "$cab_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$cab_dir.configure.log" 2>&1 \
+        || { cat "$cab_dir.configure.log" >&2; die "cmake configure failed ($cab_dir)"; }
+    cmake --build "$cab_dir" -j "$JOBS" >"$cab_dir.build.log" 2>&1 \
+        || { tail -n 60 "$cab_dir.build.log" >&2; die "build failed ($cab_dir)"; }
 }

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seed corpus of every harness into corpus/<harness>/seeds/.
+
+Each seed is written from a readable description below, so a reader sees what
+it exercises; `dillspec-fuzz-print` prints handles and differential seeds back
+as call programs.  Run it again after changing a description: the files are
+its output and are committed with it.
+"""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+# handles / differential: operations of program.h, five bytes each.
+OPS = ["listen", "connect", "accept", "pair", "fromfd", "listener_fromfd",
+       "bsend", "brecv", "bsendl", "brecvl", "done", "ipc_close", "hclose",
+       "go_recv", "bundle", "yield"]
+SPECIAL = {"-1": 0xF8, "0": 0xF9, "INT_MAX": 0xFA, "last-closed": 0xFB,
+           "never-issued": 0xFC, "INT_MIN": 0xFD, "cr-or-bundle": 0xFE,
+           "listener": 0xFF}
+DL = {"0": 0, "-1": 1, "timed": 2, "past": 3}
+MEM, SKIP = 1, 2
+
+
+def op(name, a=0, b=0, dl="0", flags=0, length=0):
+    a = SPECIAL[a] if isinstance(a, str) else a
+    return bytes([OPS.index(name), a, b, DL[dl] | flags << 2, length])
+
+
+def prog(*ops):
+    return b"".join(ops)
+
+
+HANDLES = {
+    "pair-stream": prog(
+        op("pair", 0), op("bsend", 0, length=10), op("brecv", 1, length=10),
+        op("bsendl", 1, flags=3 << 2, length=64), op("brecvl", 0, flags=(3 << 2) | SKIP, length=64),
+        op("bsend", 1, dl="-1", length=200), op("brecv", 0, dl="-1", flags=SKIP, length=200),
+        op("done", 0), op("brecv", 1, length=1), op("done", 0), op("bsend", 0, length=1),
+        op("done", 1), op("ipc_close", 1, dl="-1"), op("ipc_close", 0)),
+    "listen-connect-accept": prog(
+        op("listen", 0, 0), op("connect", 1, 0), op("accept", 0, 2, dl="-1"),
+        op("bsend", 1, length=5), op("brecv", 2, length=5), op("brecv", 2, dl="timed", length=1),
+        op("connect", 3, 1), op("hclose", 0), op("connect", 3, 0), op("listen", 3, 0),
+        op("accept", 0, 4), op("ipc_close", 1, dl="timed"), op("hclose", 2)),
+    "listen-mem-connect-mem": prog(
+        op("listen", 0, 1, flags=MEM), op("connect", 1, 1, flags=MEM),
+        op("connect", 2, 1), op("accept", 0, 3, flags=MEM), op("accept", 0, 4, dl="past"),
+        op("accept", 0, 4), op("bsend", 2, length=250), op("brecv", 4, length=250),
+        op("ipc_close", 0), op("bsend", 1, length=3), op("hclose", 3), op("bsend", 1, length=3)),
+    "bad-handles": prog(
+        op("pair", 0), op("listen", 2, 2), op("bundle", 3),
+        op("bsend", "-1", length=1), op("brecv", "0", length=1), op("bsendl", "INT_MAX", length=1),
+        op("brecvl", "INT_MIN", length=1), op("done", "never-issued"), op("hclose", 1),
+        op("bsend", "last-closed", length=1), op("bsend", 1, length=1),
+        op("accept", 0, 5), op("bsend", "listener", length=1), op("brecv", "cr-or-bundle", length=1),
+        op("done", "listener"), op("ipc_close", "cr-or-bundle"), op("accept", "cr-or-bundle", 5),
+        op("hclose", "-1"), op("hclose", "INT_MAX")),
+    "coroutine-cancel": prog(
+        op("pair", 0), op("go_recv", 0, 2), op("brecv", 0, length=1), op("brecv", 0, dl="-1", length=1),
+        op("yield"), op("hclose", 2), op("brecv", 0, length=1),
+        op("pair", 3), op("go_recv", 3, 5), op("bsend", 4, length=1), op("yield", length=1),
+        op("hclose", 5), op("brecv", 3, length=1)),
+    "fromfd-and-listener-fromfd": prog(
+        op("fromfd", 0), op("fromfd", 2, flags=MEM), op("listener_fromfd", 4, 3),
+        op("listener_fromfd", 5, 2, flags=MEM), op("connect", 6, 3), op("accept", 4, 7),
+        op("bsend", 0, length=201), op("brecv", 1, length=201), op("bsend", 3, length=7),
+        op("brecv", 2, length=7), op("bsend", 6, length=9), op("brecv", 7, length=9),
+        op("ipc_close", 5)),
+    "pair-mem-and-deadlines": prog(
+        op("pair", 0, flags=MEM), op("brecv", 0, dl="past", length=1), op("brecv", 1, dl="timed", length=3),
+        op("bsend", 0, dl="timed", length=240), op("brecvl", 1, dl="-1", flags=2 << 2, length=240),
+        op("hclose", 0), op("brecv", 1, length=1), op("bsend", 1, length=1), op("bundle", 2, flags=MEM),
+        op("hclose", 2)),
+    "fill-the-buffer": prog(
+        op("pair", 0), *[op("bsend", 0, length=255) for _ in range(40)], op("ipc_close", 0)),
+}
+
+# iolist: head byte (bit 0: sending; the rest: item count - 1), then nine
+# items of (len, base, next, rsvd), then first and last.
+def item(length=8, base=1, nxt=0, rsvd=0):
+    return bytes([length, base, nxt, rsvd])
+
+
+def iolist_call(sending, n, items, first=0, last=0):
+    items = list(items) + [item()] * (9 - len(items))
+    return bytes([(n - 1) << 1 | sending]) + b"".join(items) + bytes([first, last])
+
+
+IOLIST = {
+    "valid-send-and-receive": iolist_call(1, 3, [item(5), item(0), item(40)]) +
+        iolist_call(0, 4, [item(3), item(7, base=0), item(0), item(20)]),
+    "loop": iolist_call(1, 3, [item(), item(nxt=200 + 0), item()], last=212) +
+        iolist_call(0, 2, [item(nxt=200), item()]),
+    "last-outside": iolist_call(1, 3, [item(), item(), item()], last=211) +
+        iolist_call(0, 3, [item(), item(), item()], last=200),
+    "reserved-set": iolist_call(1, 2, [item(rsvd=0xFF), item()]) +
+        iolist_call(0, 3, [item(), item(), item(rsvd=0xFE)]),
+    "null-first-last": iolist_call(1, 2, [item(), item()], first=210) +
+        iolist_call(0, 2, [item(), item()], last=210),
+    "null-base-send": iolist_call(1, 2, [item(base=0), item()]) +
+        iolist_call(0, 1, [item(0, base=0)]),
+}
+
+# address: (action, component, component) triples; actions: listen,
+# listen_mem, connect, connect_mem, mkdir, mkfile, symlink, symlink_loop.
+# Components: 0 d, 1 f, 2 s, 3 l, 4 loop, 5 missing, 6 d/s; >=200 long;
+# a second component only when the third byte is >= 128 (128 + index).
+def addr(action, c1, c2=None):
+    acts = ["listen", "listen_mem", "connect", "connect_mem", "mkdir", "mkfile",
+            "symlink", "symlink_loop"]
+    return bytes([acts.index(action), c1, 0 if c2 is None else c2])
+
+
+ADDRESS = {
+    "listen-connect": addr("listen", 2) + addr("connect", 2) + addr("connect_mem", 2) +
+        addr("listen", 2) + addr("listen_mem", 6) + addr("connect", 3, 128 + 2) +
+        addr("connect", 6),
+    "missing-and-not-dirs": addr("listen", 5, 128 + 2) + addr("connect", 5) +
+        addr("listen", 1, 128 + 2) + addr("connect", 1) + addr("connect", 0) +
+        addr("listen", 4, 128 + 2) + addr("connect", 4),
+    "lengths": b"".join(addr(a, 200 + k) for k in range(24, 34) for a in ("listen", "connect_mem")),
+    "empty": bytes([0, 0xFF, 0, 2, 0xFF, 0]),
+}
+
+# storage: (action, block, object) triples; actions: listen, connect, pair,
+# fromfd, listener_fromfd, hclose, ipc_close, exchange, null_storage.
+def st(action, b=0, c=0):
+    acts = ["listen", "connect", "pair", "fromfd", "listener_fromfd", "hclose",
+            "ipc_close", "exchange", "null_storage"]
+    return bytes([acts.index(action), b, c])
+
+
+STORAGE = {
+    "every-mem-variant": st("listen", 0) + st("connect", 1, 0) + st("exchange", 0, 1) +
+        st("exchange", 0, 2) + st("pair", 3) + st("exchange", 0, 3) + st("hclose", 0, 1) +
+        st("fromfd", 1) + st("exchange", 0, 1) + st("listener_fromfd", 0x80) +
+        st("ipc_close", 0, 0) + st("ipc_close", 0, 2) + st("listen", 0) + st("hclose", 0, 3),
+    "reuse-in-every-order": b"".join(
+        st("pair", k) + st("hclose", 0, 1) + st("exchange", 0, 0) + st("hclose", 0, 0)
+        for k in range(4)) + st("pair", 0x80) + st("pair", 1) + st("hclose", 0, 2) +
+        st("hclose", 0, 0),
+    "null-storage": b"".join(st("null_storage", 0, k) for k in range(3)) +
+        st("listen", 0) + st("null_storage", 0, 3),
+}
+
+
+def write(harness, seeds):
+    d = os.path.join(ROOT, harness, "seeds")
+    os.makedirs(d, exist_ok=True)
+    for name, data in seeds.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+
+
+def main():
+    write("handles", HANDLES)
+    write("differential", HANDLES)
+    write("iolist", IOLIST)
+    write("address", ADDRESS)
+    write("storage", STORAGE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+/*
+ * differential - the same call program (see program.h) run by this process
+ * against the target it was built with and by a peer process, the
+ * dillspec-fuzz-trace program built against a second target, compared step
+ * by step: whether each call failed, returned 0 or a handle, its errno, and
+ * a checksum of the bytes it received.  Timed deadlines, coroutines and
+ * yields are left out of both runs (executor.h), so two conforming targets
+ * agree on every step.
+ *
+ * The first divergence is a finding keyed "<ours>~<theirs>/<call>/<what
+ * ours did>~<what theirs did>", so that the same divergence found through
+ * different programs collapses to one key, and a key the known-deviations
+ * file lists is passed over.  A peer that dies is a finding too, and is
+ * restarted.
+ *
+ *   DILLSPEC_FUZZ_PEER       the peer program (default: the one built
+ *                            beside this harness, against the same target)
+ *   DILLSPEC_FUZZ_PEER_NAME  its target's name in finding keys ("peer")
+ *   DILLSPEC_FUZZ_SELF_NAME  this build's target's name ("self")
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "fuzz.h"
+#include "program.h"
+
+const char fz_harness[] = "differential";
+
+extern char **environ;
+
+static pid_t peer = -1;
+static int to_peer = -1, from_peer = -1;
+
+static const char *env_or(const char *name, const char *fallback) {
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+static void start_peer(void) {
+#ifdef DILLSPEC_TRACE_PROGRAM
+    const char *prog = env_or("DILLSPEC_FUZZ_PEER", DILLSPEC_TRACE_PROGRAM);
+#else
+    const char *prog = env_or("DILLSPEC_FUZZ_PEER", "dillspec-fuzz-trace");
+#endif
+    int in[2], out[2];
+    if(pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
+        perror("differential: pipe");
+        exit(2);
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    char *argv[] = {(char *)prog, NULL};
+    if(posix_spawnp(&peer, prog, &fa, NULL, argv, environ) != 0) {
+        fprintf(stderr, "differential: cannot start the peer %s\n", prog);
+        exit(2);
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    close(in[0]);
+    close(out[1]);
+    to_peer = in[1];
+    from_peer = out[0];
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void stop_peer(void) {
+    close(to_peer);
+    close(from_peer);
+    int status;
+    waitpid(peer, &status, 0);
+    peer = -1;
+}
+
+static int io_all(int fd, void *buf, size_t n, int writing) {
+    for(size_t done = 0; done < n;) {
+        ssize_t k = writing ? write(fd, (char *)buf + done, n - done)
+                            : read(fd, (char *)buf + done, n - done);
+        if(k <= 0)
+            return -1;
+        done += (size_t)k;
+    }
+    return 0;
+}
+
+/* The peer's trace of the input, or false if the peer died on it. */
+static int peer_trace(const uint8_t *data, uint32_t size, struct fz_trace *t) {
+    if(peer < 0)
+        start_peer();
+    if(io_all(to_peer, &size, sizeof(size), 1) == 0 &&
+            io_all(to_peer, (void *)data, size, 1) == 0 &&
+            io_all(from_peer, &t->n, sizeof(t->n), 0) == 0 &&
+            t->n >= 0 && t->n <= (int)(sizeof(t->steps) / sizeof(t->steps[0])) &&
+            io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), 0) == 0)
+        return 1;
+    stop_peer();
+    return 0;
+}
+
+static const char *outcome(const struct fz_step *s) {
+    return s->outcome == 0 ? "ok" : s->outcome == 1 ? "handle" : fz_errname(s->err);
+}
+
+static void compare(const struct fz_trace *ours, const struct fz_trace *theirs) {
+    const char *self = env_or("DILLSPEC_FUZZ_SELF_NAME", "self");
+    const char *other = env_or("DILLSPEC_FUZZ_PEER_NAME", "peer");
+    int n = ours->n < theirs->n ? ours->n : theirs->n;
+    for(int i = 0; i < n; i++) {
+        const struct fz_step *a = &ours->steps[i], *b = &theirs->steps[i];
+        if(a->outcome == b->outcome && a->err == b->err && a->sum == b->sum)
+            continue;
+        char key[160], theirs_out[24];
+        snprintf(theirs_out, sizeof(theirs_out), "%s", outcome(b));
+        const char *what = a->sum != b->sum && a->outcome == b->outcome ? "bytes" : NULL;
+        snprintf(key, sizeof(key), "%s~%s/%s/%s~%s", self, other,
+            fz_op_name((enum fz_opcode)a->code), what ? what : outcome(a),
+            what ? what : theirs_out);
+        fz_finding(key, "step %d (program op %d) diverges", i, a->op);
+        return;   /* known: later steps follow from a different state */
+    }
+    if(ours->n != theirs->n)
+        fz_finding("trace/length", "%d steps here, %d in the peer", ours->n, theirs->n);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static int warm;
+    if(!warm++)
+        fz_warm_up();
+    static struct fz_program prog;
+    static struct fz_trace ours, theirs;
+    if(size > FZ_MAX_OPS * 5)
+        size = FZ_MAX_OPS * 5;
+    fz_decode(data, size, &prog);
+    fz_execute(&prog, FZ_TRACE, &ours);
+    fz_clean_dir();
+    if(!peer_trace(data, (uint32_t)size, &theirs)) {
+        fz_finding("peer/died/crash", "the peer died running this input");
+        return 0;
+    }
+    compare(&ours, &theirs);
+    return 0;
+}

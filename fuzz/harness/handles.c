@@ -1,0 +1,29 @@
+/*
+ * handles - call programs over a small table of handles (see program.h):
+ * listeners, connections, pairs, coroutines and bundles, mixed with invalid,
+ * closed, reused-number and wrong-type handles, deadlines 0, past, timed and
+ * -1 (only where the model knows the call completes), and cancellation of
+ * coroutines blocked in a call.  The executor checks each call against the
+ * man pages; at the end every handle is closed and no fd may be left open
+ * (memory leaks are LeakSanitizer's to report).
+ */
+#include <stdint.h>
+
+#include "executor.h"
+#include "fuzz.h"
+#include "program.h"
+
+const char fz_harness[] = "handles";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static int warm;
+    if(!warm++)
+        fz_warm_up();
+    static struct fz_program prog;
+    fz_decode(data, size, &prog);
+    int fds = fz_count_fds();
+    fz_execute(&prog, FZ_ORACLE, NULL);
+    fz_clean_dir();
+    fz_check_fds(fds, "the program closed every handle");
+    return 0;
+}

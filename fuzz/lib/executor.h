@@ -1,0 +1,48 @@
+/*
+ * executor.h - runs a call program (program.h) against the target.
+ *
+ * The executor keeps a model of every object the program made: which
+ * handles are live and of what kind, which connection endpoints are peers,
+ * how many bytes each has sent and received, which directions are done or
+ * failed, which listeners hold unaccepted connections.  Before each call it
+ * predicts from the model what the man pages allow (success, or which
+ * errnos); after it, it checks the result against the prediction and
+ * updates the model from what actually happened.
+ *
+ * In FZ_ORACLE mode a mismatch is a finding.  In FZ_TRACE mode nothing is
+ * judged: each call's outcome is recorded for the differential harness, and
+ * timing-dependent operations (timed deadlines, coroutines, yields) are left
+ * out so that two conforming targets give the same trace.
+ */
+#ifndef DILLSPEC_EXECUTOR_H
+#define DILLSPEC_EXECUTOR_H
+
+#include <stdint.h>
+
+#include "program.h"
+
+enum fz_mode { FZ_ORACLE, FZ_TRACE };
+
+struct fz_step {
+    int16_t op;         /* index of the operation in the program */
+    int8_t code;        /* its opcode */
+    int8_t outcome;     /* -1 failed, 0 returned 0, 1 returned a handle */
+    int32_t err;        /* errno when it failed */
+    uint32_t sum;       /* checksum of bytes received, 0 otherwise */
+};
+
+struct fz_trace {
+    int n;
+    struct fz_step steps[FZ_MAX_OPS + FZ_NSLOTS];
+};
+
+/* Runs `prog`; `trace` may be NULL in FZ_ORACLE mode.  Every object the
+ * program made is closed before it returns. */
+void fz_execute(const struct fz_program *prog, enum fz_mode mode,
+    struct fz_trace *trace);
+
+/* Makes the target create whatever it creates lazily on first use (its
+ * poller's fd, say), so that fd counts taken afterwards are stable. */
+void fz_warm_up(void);
+
+#endif

@@ -1,0 +1,66 @@
+/* Findings and the target's known deviations (see fuzz.h). */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+#define MAX_KNOWN 256
+
+static char *known[MAX_KNOWN];
+static int nknown = -1;
+
+/* Reads DILLSPEC_FUZZ_KNOWN once: the first column of each line that is not
+ * blank or a comment. */
+static void load_known(void) {
+    nknown = 0;
+    const char *file = getenv("DILLSPEC_FUZZ_KNOWN");
+    if(!file || !*file)
+        return;
+    FILE *f = fopen(file, "r");
+    if(!f) {
+        fprintf(stderr, "dillspec-fuzz: cannot read DILLSPEC_FUZZ_KNOWN=%s\n", file);
+        exit(2);
+    }
+    char line[1024];
+    while(nknown < MAX_KNOWN && fgets(line, sizeof(line), f)) {
+        if(line[0] == '#' || line[0] == '\n' || !strncmp(line, "key\t", 4))
+            continue;
+        line[strcspn(line, "\t\n")] = 0;
+        known[nknown++] = strdup(line);
+    }
+    fclose(f);
+}
+
+static bool key_matches(const char *pattern, const char *key) {
+    size_t n = strlen(pattern);
+    if(n > 0 && pattern[n - 1] == '*')
+        return strncmp(pattern, key, n - 1) == 0;
+    return strcmp(pattern, key) == 0;
+}
+
+bool fz_known(const char *key) {
+    if(nknown < 0)
+        load_known();
+    char full[256];
+    snprintf(full, sizeof(full), "%s/%s", fz_harness, key);
+    for(int i = 0; i < nknown; i++)
+        if(key_matches(known[i], full))
+            return true;
+    return false;
+}
+
+void fz_finding(const char *key, const char *fmt, ...) {
+    if(fz_known(key))
+        return;
+    fprintf(stderr, "dillspec-fuzz: finding %s/%s: ", fz_harness, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+    abort();
+}

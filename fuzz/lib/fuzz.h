@@ -1,0 +1,108 @@
+/*
+ * fuzz.h - what every dillspec harness shares.
+ *
+ * A harness is one LLVMFuzzerTestOneInput.  It reads its input with the
+ * fz_in reader (an exhausted input reads as zeros, so every input is valid),
+ * drives the target through libdill's public API, and reports a broken
+ * man-page promise as a *finding*: a stable key that names the harness, the
+ * function and the kind of mismatch, so that duplicates collapse.  A finding
+ * aborts the process (libFuzzer and AFL++ keep the input as a crash) unless
+ * the target's known-deviations file lists its key.
+ */
+#ifndef DILLSPEC_FUZZ_H
+#define DILLSPEC_FUZZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Each harness defines its name: the first part of every finding key. */
+extern const char fz_harness[];
+
+/******************************************************************************/
+/*  Reading the input                                                         */
+/******************************************************************************/
+
+struct fz_in {
+    const uint8_t *p;
+    size_t n;
+};
+
+static inline uint8_t fz_u8(struct fz_in *in) {
+    if(in->n == 0)
+        return 0;
+    in->n--;
+    return *in->p++;
+}
+
+static inline uint16_t fz_u16(struct fz_in *in) {
+    uint16_t hi = fz_u8(in);
+    return (uint16_t)(hi << 8 | fz_u8(in));
+}
+
+static inline bool fz_empty(const struct fz_in *in) {
+    return in->n == 0;
+}
+
+/******************************************************************************/
+/*  Findings                                                                  */
+/******************************************************************************/
+
+/* Reports a broken promise.  `key` is "<function>/<situation>/<observed>"
+ * (the harness name is prepended); `detail` says what was expected.  Returns
+ * only when the key is a known deviation of the target. */
+void fz_finding(const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* True when the target's known-deviations file (DILLSPEC_FUZZ_KNOWN, a TSV
+ * of "key<TAB>reason" lines; a key ending in '*' matches as a prefix) lists
+ * "<harness>/<key>".  Harnesses ask before a call that is known to crash
+ * or hang the target, so fuzzing can go on past a known defect. */
+bool fz_known(const char *key);
+
+/******************************************************************************/
+/*  Hygiene between inputs                                                    */
+/******************************************************************************/
+
+/* A private directory for this process's socket files, made on first use and
+ * removed at exit.  Short, so that paths inside stay under sun_path's limit. */
+const char *fz_dir(void);
+
+/* "<fz_dir()>/<name>" in a static buffer. */
+const char *fz_path(const char *name);
+
+/* Empties fz_dir() so that each input starts from the same file system. */
+void fz_clean_dir(void);
+
+/* Open file descriptors of this process. */
+int fz_count_fds(void);
+
+/* Fails with a finding when the input left fds open.  `baseline` is the
+ * count taken before the input ran. */
+void fz_check_fds(int baseline, const char *where);
+
+/******************************************************************************/
+/*  The contract: each function's ERRORS table                                */
+/******************************************************************************/
+
+enum fz_fn {
+    FZ_IPC_LISTEN, FZ_IPC_ACCEPT, FZ_IPC_CONNECT, FZ_IPC_PAIR, FZ_IPC_FROMFD,
+    FZ_IPC_LISTENER_FROMFD, FZ_IPC_DONE, FZ_IPC_CLOSE, FZ_IPC_SENDFD,
+    FZ_IPC_RECVFD, FZ_BSEND, FZ_BRECV, FZ_BSENDL, FZ_BRECVL, FZ_HCLOSE, FZ_MSLEEP,
+    FZ_NFNS
+};
+
+const char *fz_fn_name(enum fz_fn fn);
+/* True when `err` is in the function's ERRORS table. */
+bool fz_documented(enum fz_fn fn, int err);
+/* "EPIPE", ..., "0" for success, "E<number>" for anything else. */
+const char *fz_errname(int err);
+
+/* Every failed call must fail with an errno its page lists: a finding
+ * "<fn>/undocumented/<errno>" otherwise. */
+void fz_check_documented(enum fz_fn fn, int rc, int err);
+
+/* Milliseconds of a monotonic clock that does not depend on the target. */
+int64_t fz_ms(void);
+
+#endif

@@ -1,0 +1,99 @@
+/* Decoding and printing call programs (see program.h). */
+#include "program.h"
+
+/* Lengths: 0-199 as they are, then steps of 64 bytes up to 3584. */
+static size_t decode_len(uint8_t b) {
+    return b < 200 ? b : (size_t)(b - 199) * 64;
+}
+
+void fz_decode(const uint8_t *data, size_t size, struct fz_program *prog) {
+    prog->n = 0;
+    for(size_t i = 0; i + 5 <= size && prog->n < FZ_MAX_OPS; i += 5) {
+        struct fz_op *op = &prog->ops[prog->n++];
+        op->code = (enum fz_opcode)(data[i] % FZ_NOPS);
+        op->a = data[i + 1];
+        op->b = data[i + 2];
+        op->dl = (enum fz_deadline)(data[i + 3] & 3);
+        op->flags = data[i + 3] >> 2;
+        op->len = decode_len(data[i + 4]);
+    }
+}
+
+static const char *names[FZ_NOPS] = {
+    [OP_LISTEN] = "ipc_listen", [OP_CONNECT] = "ipc_connect",
+    [OP_ACCEPT] = "ipc_accept", [OP_PAIR] = "ipc_pair",
+    [OP_FROMFD] = "ipc_fromfd", [OP_LISTENER_FROMFD] = "ipc_listener_fromfd",
+    [OP_BSEND] = "bsend", [OP_BRECV] = "brecv", [OP_BSENDL] = "bsendl",
+    [OP_BRECVL] = "brecvl", [OP_DONE] = "ipc_done",
+    [OP_IPC_CLOSE] = "ipc_close", [OP_HCLOSE] = "hclose",
+    [OP_GO_RECV] = "go(brecv -1)", [OP_BUNDLE] = "bundle",
+    [OP_YIELD] = "yield",
+};
+
+const char *fz_op_name(enum fz_opcode code) {
+    return names[code];
+}
+
+static const char *operand(uint8_t v, char *buf, size_t n) {
+    static const char *special[] = {"-1", "0", "INT_MAX", "last-closed",
+        "never-issued", "INT_MIN", "a-coroutine-or-bundle", "a-listener"};
+    if(v >= SP_MINUS_ONE)
+        return special[v - SP_MINUS_ONE];
+    snprintf(buf, n, "slot%d", v % FZ_NSLOTS);
+    return buf;
+}
+
+static const char *deadline(enum fz_deadline dl) {
+    static const char *d[] = {"0", "-1", "now()+1", "now()-10"};
+    return d[dl];
+}
+
+void fz_print(const struct fz_program *prog, FILE *out) {
+    for(int i = 0; i < prog->n; i++) {
+        const struct fz_op *op = &prog->ops[i];
+        char a[16], b[16];
+        const char *mem = (op->flags & FZ_FLAG_MEM) ? "_mem" : "";
+        fprintf(out, "%2d: ", i);
+        switch(op->code) {
+        case OP_LISTEN: case OP_LISTENER_FROMFD:
+            fprintf(out, "%s%s(addr%d) -> slot%d\n", names[op->code], mem,
+                op->b % FZ_NADDRS, op->a % FZ_NSLOTS);
+            break;
+        case OP_CONNECT:
+            fprintf(out, "ipc_connect%s(addr%d, %s) -> slot%d\n", mem,
+                op->b % FZ_NADDRS, deadline(op->dl), op->a % FZ_NSLOTS);
+            break;
+        case OP_ACCEPT:
+            fprintf(out, "ipc_accept%s(%s, %s) -> slot%d\n", mem,
+                operand(op->a, a, sizeof(a)), deadline(op->dl), op->b % FZ_NSLOTS);
+            break;
+        case OP_PAIR: case OP_FROMFD: case OP_BUNDLE:
+            fprintf(out, "%s%s() -> slot%d\n", names[op->code], mem,
+                op->a % FZ_NSLOTS);
+            break;
+        case OP_BSEND: case OP_BRECV: case OP_BSENDL: case OP_BRECVL:
+            fprintf(out, "%s(%s, %zu bytes%s, %s)\n", names[op->code],
+                operand(op->a, a, sizeof(a)), op->len,
+                (op->flags & FZ_FLAG_SKIP) ? ", NULL buffer" : "",
+                deadline(op->dl));
+            break;
+        case OP_DONE: case OP_IPC_CLOSE:
+            fprintf(out, "%s(%s, %s)\n", names[op->code],
+                operand(op->a, a, sizeof(a)), deadline(op->dl));
+            break;
+        case OP_HCLOSE:
+            fprintf(out, "hclose(%s)\n", operand(op->a, a, sizeof(a)));
+            break;
+        case OP_GO_RECV:
+            fprintf(out, "go(brecv(%s, 1 byte, -1)) -> slot%d\n",
+                operand(op->a, a, sizeof(a)), op->b % FZ_NSLOTS);
+            (void)b;
+            break;
+        case OP_YIELD:
+            fprintf(out, "%s\n", (op->len & 1) ? "msleep(now()+1)" : "yield()");
+            break;
+        default:
+            break;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+/*
+ * replay_main.c - the plain build of a harness: no fuzzer runtime, any
+ * compiler.  Runs every file named on the command line (a directory means
+ * every file in it, in name order; no argument means standard input) through
+ * LLVMFuzzerTestOneInput, for CI replay and for reproducing a finding in a
+ * debugger.  A finding aborts, so the last "replay:" line on stderr names
+ * the input that caused it when -v is given.  An input that runs longer
+ * than DILLSPEC_REPLAY_TIMEOUT seconds (default 10) is a hang: reported with
+ * its name, exit status 124.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define REPLAY_MAX_INPUT (1 << 20)
+
+static int verbose;
+static long replayed;
+static const char *current = "<none>";
+static unsigned timeout_s = 10;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    static const char msg[] = "replay: timeout (a hang) on ";
+    (void)!write(2, msg, sizeof(msg) - 1);
+    (void)!write(2, current, strlen(current));
+    (void)!write(2, "\n", 1);
+    _exit(124);
+}
+
+static int replay_stream(FILE *f, const char *name) {
+    static uint8_t buf[REPLAY_MAX_INPUT];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    if(ferror(f)) {
+        fprintf(stderr, "replay: cannot read %s\n", name);
+        return -1;
+    }
+    if(verbose)
+        fprintf(stderr, "replay: %s (%zu bytes)\n", name, n);
+    current = name;
+    alarm(timeout_s);
+    LLVMFuzzerTestOneInput(buf, n);
+    alarm(0);
+    replayed++;
+    return 0;
+}
+
+static int replay_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if(!f) {
+        fprintf(stderr, "replay: cannot open %s\n", path);
+        return -1;
+    }
+    int rc = replay_stream(f, path);
+    fclose(f);
+    return rc;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b) {
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int replay_dir(const char *dir) {
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, by_name);
+    if(n < 0) {
+        fprintf(stderr, "replay: cannot list %s\n", dir);
+        return -1;
+    }
+    int rc = 0;
+    for(int i = 0; i < n; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+        if(names[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            rc |= replay_file(path);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    int rc = 0, args = 0;
+    const char *t = getenv("DILLSPEC_REPLAY_TIMEOUT");
+    if(t && atoi(t) > 0)
+        timeout_s = (unsigned)atoi(t);
+    signal(SIGALRM, on_alarm);
+    for(int i = 1; i < argc; i++) {
+        struct stat st;
+        if(!strcmp(argv[i], "-v")) {
+            verbose = 1;
+            continue;
+        }
+        if(argv[i][0] == '-') {  /* libFuzzer-style flags are ignored */
+            continue;
+        }
+        args++;
+        if(stat(argv[i], &st) != 0) {
+            fprintf(stderr, "replay: no such file or directory: %s\n", argv[i]);
+            rc = -1;
+        } else if(S_ISDIR(st.st_mode)) {
+            rc |= replay_dir(argv[i]);
+        } else {
+            rc |= replay_file(argv[i]);
+        }
+    }
+    if(args == 0)
+        rc |= replay_stream(stdin, "<stdin>");
+    fprintf(stderr, "replay: %s: %ld input(s) replayed, no finding\n",
+        argv[0], replayed);
+    return rc == 0 ? 0 : 2;
+}
