@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,14 +75,6 @@ static void start_peer(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
-static void stop_peer(void) {
-    close(to_peer);
-    close(from_peer);
-    int status;
-    waitpid(peer, &status, 0);
-    peer = -1;
-}
-
 static int io_all(int fd, void *buf, size_t n, int writing) {
     for(size_t done = 0; done < n;) {
         ssize_t k = writing ? write(fd, (char *)buf + done, n - done)
@@ -93,25 +86,59 @@ static int io_all(int fd, void *buf, size_t n, int writing) {
     return 0;
 }
 
-/* The peer's trace of the input, or false if the peer died on it. */
+/* Whether the peer answers within PEER_TIMEOUT_MS: a peer that hangs on
+ * an input is killed, and the hang is a finding. */
+#define PEER_TIMEOUT_MS 10000
+
+static bool peer_answers(void) {
+    struct pollfd p = {.fd = from_peer, .events = POLLIN};
+    int rc;
+    do
+        rc = poll(&p, 1, PEER_TIMEOUT_MS);
+    while(rc < 0 && errno == EINTR);
+    if(rc > 0)
+        return true;
+    kill(peer, SIGKILL);
+    return false;
+}
+
+/* The peer's trace of the input: 1, 0 if the peer died on it, -1 if it
+ * hung. */
 static int peer_trace(const uint8_t *data, uint32_t size, struct fz_trace *t) {
     if(peer < 0)
         start_peer();
     if(io_all(to_peer, &size, sizeof(size), 1) == 0 &&
-            io_all(to_peer, (void *)data, size, 1) == 0 &&
+            io_all(to_peer, (void *)data, size, 1) == 0 && peer_answers() &&
             io_all(from_peer, &t->n, sizeof(t->n), 0) == 0 &&
             t->n >= 0 && t->n <= (int)(sizeof(t->steps) / sizeof(t->steps[0])) &&
             io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), 0) == 0)
         return 1;
-    stop_peer();
-    return 0;
+    int status = 0;
+    close(to_peer);
+    close(from_peer);
+    waitpid(peer, &status, 0);
+    peer = -1;
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? -1 : 0;
 }
 
 static const char *outcome(const struct fz_step *s) {
-    return s->outcome == 0 ? "ok" : s->outcome == 1 ? "handle" : fz_errname(s->err);
+    return s->outcome == 0 ? "ok" : s->outcome == 1 ? "handle"
+         : s->outcome == FZ_SKIPPED ? "skipped" : fz_errname(s->err);
 }
 
-static void compare(const struct fz_trace *ours, const struct fz_trace *theirs) {
+/* The call a step made, NULL-buffer receives named apart: a target may
+ * treat skipping differently from receiving. */
+static const char *call_name(const struct fz_program *prog, const struct fz_step *s) {
+    static char name[48];
+    const struct fz_op *op = s->op < prog->n ? &prog->ops[s->op] : NULL;
+    snprintf(name, sizeof(name), "%s%s", fz_op_name((enum fz_opcode)s->code),
+        op && (int)op->code == s->code && (op->code == OP_BRECV || op->code == OP_BRECVL)
+            && (op->flags & FZ_FLAG_SKIP) ? "-null-buffer" : "");
+    return name;
+}
+
+static void compare(const struct fz_program *prog, const struct fz_trace *ours,
+        const struct fz_trace *theirs) {
     const char *self = env_or("DILLSPEC_FUZZ_SELF_NAME", "self");
     const char *other = env_or("DILLSPEC_FUZZ_PEER_NAME", "peer");
     int n = ours->n < theirs->n ? ours->n : theirs->n;
@@ -123,7 +150,7 @@ static void compare(const struct fz_trace *ours, const struct fz_trace *theirs) 
         snprintf(theirs_out, sizeof(theirs_out), "%s", outcome(b));
         const char *what = a->sum != b->sum && a->outcome == b->outcome ? "bytes" : NULL;
         snprintf(key, sizeof(key), "%s~%s/%s/%s~%s", self, other,
-            fz_op_name((enum fz_opcode)a->code), what ? what : outcome(a),
+            call_name(prog, a), what ? what : outcome(a),
             what ? what : theirs_out);
         fz_finding(key, "step %d (program op %d) diverges", i, a->op);
         return;   /* known: later steps follow from a different state */
@@ -143,10 +170,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fz_decode(data, size, &prog);
     fz_execute(&prog, FZ_TRACE, &ours);
     fz_clean_dir();
-    if(!peer_trace(data, (uint32_t)size, &theirs)) {
+    int answered = peer_trace(data, (uint32_t)size, &theirs);
+    if(answered == 0)
         fz_finding("peer/died/crash", "the peer died running this input");
+    if(answered == -1)
+        fz_finding("peer/hung/timeout", "the peer did not finish in %d ms", PEER_TIMEOUT_MS);
+    if(answered != 1)
         return 0;
-    }
-    compare(&ours, &theirs);
+    compare(&prog, &ours, &theirs);
     return 0;
 }

@@ -75,6 +75,10 @@ struct run {
     struct cell cells[FZ_MAX_OPS];
     int ncells;
     int last_closed;
+    /* A call did what the model ruled out (a known deviation, or any
+     * mismatch in a trace): the model no longer knows the target's state,
+     * so no call may wait without a deadline and nothing more is judged. */
+    bool lost;
 };
 
 /* The man pages' promise for one call: may it succeed, may it fail, and if
@@ -124,11 +128,27 @@ static void record(struct run *r, int rc, int err, uint32_t sum) {
     s->sum = sum;
 }
 
+static bool allowed_errno(const struct expect *x, int err) {
+    if(x->errs[0] == 0)
+        return true;
+    for(int i = 0; i < 3 && x->errs[i]; i++)
+        if(x->errs[i] == err)
+            return true;
+    return false;
+}
+
+static bool contradicts(const struct expect *x, int rc, int err) {
+    return rc == -1 ? !x->may_fail || !allowed_errno(x, err) : !x->may_succeed;
+}
+
 /* Judges one call's outcome (`rc`, `err`) against `x`; true if it succeeded. */
 static bool judge(struct run *r, enum fz_fn fn, const struct expect *x,
         int rc, int err, bool returns_handle) {
     record(r, returns_handle && rc >= 0 ? 1 : rc, err, 0);
-    if(r->mode != FZ_ORACLE)
+    bool was_lost = r->lost;
+    if(contradicts(x, rc, err))
+        r->lost = true;
+    if(r->mode != FZ_ORACLE || was_lost)
         return rc != -1;
     if(rc < -1 || (!returns_handle && rc > 0))
         finding(fn, "shape", "bad-return", "op %d returned %d", r->op, rc);
@@ -145,11 +165,8 @@ static bool judge(struct run *r, enum fz_fn fn, const struct expect *x,
             "op %d failed with %s; expected success", r->op, fz_errname(err));
         return false;
     }
-    if(x->errs[0] == 0)
+    if(allowed_errno(x, err))
         return false;
-    for(int i = 0; i < 3 && x->errs[i]; i++)
-        if(x->errs[i] == err)
-            return false;
     finding(fn, x->situation, fz_errname(err), "op %d failed with %s; expected %s",
         r->op, fz_errname(err), fz_errname(x->errs[0]));
     return false;
@@ -182,9 +199,43 @@ static int first_of_kind(struct run *r, enum kind a, enum kind b) {
     return NONE;
 }
 
+/* Handle numbers a known target defect left pointing at freed memory
+ * (the "ipc_close/dangling-handle/crash" key): never touched again, in this
+ * input or a later one, since the target never frees the number. */
+static int poisoned[256];
+static int npoisoned;
+
+static void poison(int h) {
+    if(npoisoned < (int)(sizeof(poisoned) / sizeof(poisoned[0])))
+        poisoned[npoisoned++] = h;
+}
+
+static bool is_poisoned(int h) {
+    for(int i = 0; i < npoisoned; i++)
+        if(poisoned[i] == h)
+            return true;
+    return false;
+}
+
+static bool resolve_number(struct run *r, uint8_t v, int *h, int *slot);
+
 /* An operand's handle number and the slot that holds it (NONE: no live
- * object of this program).  False when the operand names nothing to try. */
+ * object of this program).  False when the operand names nothing to try;
+ * a poisoned number is skipped, and in a trace the skip is a step of its
+ * own, so that the traces of two targets stay aligned. */
 static bool resolve(struct run *r, uint8_t v, int *h, int *slot) {
+    if(!resolve_number(r, v, h, slot))
+        return false;
+    if(!is_poisoned(*h))
+        return true;
+    if(r->trace) {
+        record(r, 0, 0, 0);
+        r->trace->steps[r->trace->n - 1].outcome = FZ_SKIPPED;
+    }
+    return false;
+}
+
+static bool resolve_number(struct run *r, uint8_t v, int *h, int *slot) {
     int s;
     switch(v) {
     case SP_MINUS_ONE: *h = -1; break;
@@ -231,7 +282,9 @@ static bool peer_alive(const struct run *r, const struct ep *e) {
 }
 
 static uint32_t available(const struct run *r, const struct ep *e) {
-    return e->peer == NONE ? 0 : r->eps[e->peer].sent - e->rcvd;
+    if(e->peer == NONE || r->eps[e->peer].sent < e->rcvd)
+        return 0;   /* the second case only once the model is lost */
+    return r->eps[e->peer].sent - e->rcvd;
 }
 
 static uint32_t inflight(const struct run *r, const struct ep *e) {
@@ -258,7 +311,7 @@ static bool path_exists(int a) {
 
 static int64_t deadline(const struct run *r, enum fz_deadline dl, bool safe) {
     switch(dl) {
-    case DL_INFINITE: return safe ? -1 : 0;
+    case DL_INFINITE: return safe && !r->lost ? -1 : 0;
     case DL_TIMED: return r->mode == FZ_TRACE ? 0 : now() + 1;
     case DL_PAST: { int64_t d = now() - 10; return d > 0 ? d : 1; }
     default: return 0;
@@ -305,7 +358,7 @@ static void close_coroutine(struct run *r, int s) {
     int err = errno;
     judge(r, FZ_HCLOSE, &MUST_SUCCEED("coroutine"), rc, err, false);
     forget(r, s);
-    if(r->mode != FZ_ORACLE)
+    if(r->mode != FZ_ORACLE || r->lost)
         return;
     if(!c->done)
         finding(FZ_HCLOSE, "coroutine", "still-running",
@@ -610,7 +663,7 @@ static uint32_t checksum(const uint8_t *p, size_t n) {
  * lost".  NULL-based pieces were skipped (brecvl(3)). */
 static void check_bytes(struct run *r, enum fz_fn fn, const struct ep *e,
         const struct iolist *iol, int pieces, uint32_t pos) {
-    if(r->mode != FZ_ORACLE || e->peer == NONE)
+    if(r->mode != FZ_ORACLE || e->peer == NONE || r->lost)
         return;
     for(int i = 0; i < pieces; i++) {
         const uint8_t *p = iol[i].iol_base;
@@ -658,10 +711,15 @@ static void op_recv(struct run *r, const struct fz_op *op, bool list) {
     struct ep *e = conn_operand(r, op->a, &h, &x, &skip);
     if(skip)
         return;
+    bool null_buf = (op->flags & FZ_FLAG_SKIP) != 0;
+    char situation[48];
     if(e)
         x = recv_expect(r, e, op->len, &safe);
+    if(null_buf) {   /* its own key: a target may treat skipping apart */
+        snprintf(situation, sizeof(situation), "%s-null-buffer", x.situation);
+        x.situation = situation;
+    }
     static uint8_t buf[4096];
-    bool null_buf = (op->flags & FZ_FLAG_SKIP) != 0;
     struct iolist iol[4], copy[4];
     int pieces = build_list(iol, buf, op->len, list ? 1 + op->flags % 4 : 1,
         list && null_buf);
@@ -724,6 +782,8 @@ static void op_ipc_close(struct run *r, const struct fz_op *op) {
         struct ep *e = &r->eps[r->slots[s].ep];
         bool peer_done = e->peer != NONE && r->eps[e->peer].out_done &&
             !r->eps[e->peer].sent_unknown;
+        /* It waits for the peer's done: -1 only when that has come. */
+        safe = peer_done || !peer_alive(r, e);
         if(e->out_done || e->out_dead || e->in_dead || e->busy_cell != NONE)
             x = EITHER("after-failure", 0);
         else if(!peer_alive(r, e))
@@ -731,11 +791,13 @@ static void op_ipc_close(struct run *r, const struct fz_op *op) {
         else if(peer_done)
             x = MUST_SUCCEED("peer-done");
         else
-            x = MUST_FAIL("peer-open", ETIMEDOUT), safe = false;
+            x = MUST_FAIL("peer-open", ETIMEDOUT);
         release_receiver(r, s);
     }
     int rc = ipc_close(h, deadline(r, op->dl, safe));
     judge(r, FZ_IPC_CLOSE, &x, rc, errno, false);
+    if(s != NONE && r->slots[s].kind == CONN && fz_known("ipc_close/dangling-handle/crash"))
+        poison(h);
     if(s != NONE && (r->slots[s].kind == CONN || r->slots[s].kind == LISTENER)) {
         if(r->slots[s].kind == CONN)
             r->eps[r->slots[s].ep].out_done = true;
@@ -828,8 +890,19 @@ static void op_yield(struct run *r, const struct fz_op *op) {
 /*  The program                                                               */
 /******************************************************************************/
 
+/* DILLSPEC_FUZZ_VERBOSE=1 prints each operation before it runs: with
+ * dillspec-fuzz-print's listing, it shows where a program hangs. */
+static bool verbose(void) {
+    static int v = -1;
+    if(v < 0)
+        v = getenv("DILLSPEC_FUZZ_VERBOSE") != NULL;
+    return v;
+}
+
 static void step(struct run *r, const struct fz_op *op) {
     r->code = op->code;
+    if(verbose())
+        fprintf(stderr, "op %d: %s\n", r->op, fz_op_name(op->code));
     switch(op->code) {
     case OP_LISTEN: op_listen(r, op); break;
     case OP_LISTENER_FROMFD: op_listener_fromfd(r, op); break;

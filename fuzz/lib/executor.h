@@ -26,10 +26,13 @@ enum fz_mode { FZ_ORACLE, FZ_TRACE };
 struct fz_step {
     int16_t op;         /* index of the operation in the program */
     int8_t code;        /* its opcode */
-    int8_t outcome;     /* -1 failed, 0 returned 0, 1 returned a handle */
+    int8_t outcome;     /* -1 failed, 0 returned 0, 1 returned a handle,
+                           FZ_SKIPPED: not run (a poisoned handle) */
     int32_t err;        /* errno when it failed */
     uint32_t sum;       /* checksum of bytes received, 0 otherwise */
 };
+
+#define FZ_SKIPPED 2
 
 struct fz_trace {
     int n;

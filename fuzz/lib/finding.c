@@ -1,5 +1,6 @@
 /* Findings and the target's known deviations (see fuzz.h). */
 #define _GNU_SOURCE
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +36,7 @@ static void load_known(void) {
 }
 
 static bool key_matches(const char *pattern, const char *key) {
-    size_t n = strlen(pattern);
-    if(n > 0 && pattern[n - 1] == '*')
-        return strncmp(pattern, key, n - 1) == 0;
-    return strcmp(pattern, key) == 0;
+    return fnmatch(pattern, key, 0) == 0;
 }
 
 bool fz_known(const char *key) {

@@ -55,7 +55,7 @@ void fz_finding(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* True when the target's known-deviations file (DILLSPEC_FUZZ_KNOWN, a TSV
- * of "key<TAB>reason" lines; a key ending in '*' matches as a prefix) lists
+ * of "key<TAB>reason" lines; keys are fnmatch(3) patterns) lists
  * "<harness>/<key>".  Harnesses ask before a call that is known to crash
  * or hang the target, so fuzzing can go on past a known defect. */
 bool fz_known(const char *key);
