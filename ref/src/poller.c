@@ -136,6 +136,11 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     return rc;
 }
 
+void dill_fd_notify(int fd, enum dill_direction dir) {
+    if(fd >= 0 && fd < poller.nfds)
+        dill_fd_wake(&poller.fds[fd], dir, 0);
+}
+
 void dill_poll(int timeout_ms) {
     /* A look that may not sleep can only wake fd waiters: without any, it
      * would be a syscall for nothing (the scheduler looks often). */

@@ -19,4 +19,9 @@ int dill_fd_track(int fd);
  * an event wakes them all. */
 int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline);
 
+/* `fd` may have become ready in `dir` through something this thread did at
+ * its other end (see struct dill_sock): wakes its waiters at once, and they
+ * retry their call.  Waking too often is harmless; epoll still reports. */
+void dill_fd_notify(int fd, enum dill_direction dir);
+
 #endif

@@ -60,22 +60,33 @@ static void dill_close_stray_fds(struct msghdr *m) {
         close(fd);
 }
 
-int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline) {
+/* `n` bytes went through `s`: the other end of an in-thread pair became
+ * ready in `dir` (readable after a send, writable after a receive). */
+static void dill_sock_moved(struct dill_sock s, ssize_t n,
+      enum dill_direction dir) {
+    if(n > 0 && s.peer >= 0)
+        dill_fd_notify(s.peer, dir);
+}
+
+int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
+      int64_t deadline) {
     struct dill_iocursor cur = dill_iocursor_start(first);
     while(!dill_iocursor_done(&cur)) {
         struct iovec iov[DILL_IOV_MAX];
         struct msghdr m = {.msg_iov = iov};
         m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX, NULL, 0);
-        ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
+        ssize_t n = sendmsg(s.fd, &m, MSG_NOSIGNAL);
+        dill_sock_moved(s, n, DILL_IN);
         if(n >= 0)
             dill_iocursor_advance(&cur, (size_t)n);
-        else if(dill_sock_retry(fd, DILL_OUT, deadline) < 0)
+        else if(dill_sock_retry(s.fd, DILL_OUT, deadline) < 0)
             return -1;
     }
     return 0;
 }
 
-int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline) {
+int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
+      int64_t deadline) {
     char scratch[DILL_SCRATCH];
     char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
     struct dill_iocursor cur = dill_iocursor_start(first);
@@ -85,32 +96,34 @@ int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline) {
             .msg_controllen = sizeof(control)};
         m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX,
             scratch, sizeof(scratch));
-        ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+        ssize_t n = recvmsg(s.fd, &m, MSG_CMSG_CLOEXEC);
+        dill_sock_moved(s, n, DILL_OUT);
         if(n > 0) {
             dill_close_stray_fds(&m);
             dill_iocursor_advance(&cur, (size_t)n);
         } else if(n == 0) {
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
-        } else if(dill_sock_retry(fd, DILL_IN, deadline) < 0) {
+        } else if(dill_sock_retry(s.fd, DILL_IN, deadline) < 0) {
             return -1;
         }
     }
     return 0;
 }
 
-int dill_sock_drain(int fd, int64_t deadline) {
+int dill_sock_drain(struct dill_sock s, int64_t deadline) {
     char scratch[DILL_SCRATCH];
     for(;;) {
-        ssize_t n = recv(fd, scratch, sizeof(scratch), 0);
+        ssize_t n = recv(s.fd, scratch, sizeof(scratch), 0);
+        dill_sock_moved(s, n, DILL_OUT);
         if(n == 0)
             return 0;
-        if(n < 0 && dill_sock_retry(fd, DILL_IN, deadline) < 0)
+        if(n < 0 && dill_sock_retry(s.fd, DILL_IN, deadline) < 0)
             return -1;
     }
 }
 
-int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
+int dill_sock_send_fd(struct dill_sock s, int passed, int64_t deadline) {
     char byte = 0;
     struct iovec iov = {&byte, 1};
     char control[CMSG_SPACE(sizeof(int))];
@@ -123,21 +136,24 @@ int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &passed, sizeof(int));
     for(;;) {
-        if(sendmsg(fd, &m, MSG_NOSIGNAL) == 1)
+        ssize_t n = sendmsg(s.fd, &m, MSG_NOSIGNAL);
+        dill_sock_moved(s, n, DILL_IN);
+        if(n == 1)
             return 0;
-        if(dill_sock_retry(fd, DILL_OUT, deadline) < 0)
+        if(dill_sock_retry(s.fd, DILL_OUT, deadline) < 0)
             return -1;
     }
 }
 
-int dill_sock_recv_fd(int fd, int64_t deadline) {
+int dill_sock_recv_fd(struct dill_sock s, int64_t deadline) {
     for(;;) {
         char byte;
         struct iovec iov = {&byte, 1};
         char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
         struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1,
             .msg_control = control, .msg_controllen = sizeof(control)};
-        ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+        ssize_t n = recvmsg(s.fd, &m, MSG_CMSG_CLOEXEC);
+        dill_sock_moved(s, n, DILL_OUT);
         if(n == 1) {
             int got = dill_take_fd(&m);
             if(got < 0)
@@ -148,7 +164,7 @@ int dill_sock_recv_fd(int fd, int64_t deadline) {
             errno = EPIPE;
             return -1;
         }
-        if(dill_sock_retry(fd, DILL_IN, deadline) < 0)
+        if(dill_sock_retry(s.fd, DILL_IN, deadline) < 0)
             return -1;
     }
 }
