@@ -136,6 +136,11 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     return rc;
 }
 
+bool dill_fd_watched(int fd, enum dill_direction dir) {
+    return fd >= 0 && fd < poller.nfds &&
+        (poller.fds[fd].events & (dir == DILL_IN ? EPOLLIN : EPOLLOUT));
+}
+
 void dill_fd_notify(int fd, enum dill_direction dir) {
     if(fd >= 0 && fd < poller.nfds)
         dill_fd_wake(&poller.fds[fd], dir, 0);

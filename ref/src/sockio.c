@@ -8,6 +8,7 @@
 
 #include "iolist.h"
 #include "poller.h"
+#include "runtime.h"
 #include "sockio.h"
 
 #define DILL_IOV_MAX 64
@@ -60,6 +61,13 @@ static void dill_close_stray_fds(struct msghdr *m) {
         close(fd);
 }
 
+static size_t dill_iov_len(const struct iovec *iov, size_t n) {
+    size_t len = 0;
+    for(size_t i = 0; i < n; i++)
+        len += iov[i].iov_len;
+    return len;
+}
+
 /* `n` bytes went through `s`: the other end of an in-thread pair became
  * ready in `dir` (readable after a send, writable after a receive). */
 static void dill_sock_moved(struct dill_sock s, ssize_t n,
@@ -77,9 +85,22 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
         m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX, NULL, 0);
         ssize_t n = sendmsg(s.fd, &m, MSG_NOSIGNAL);
         dill_sock_moved(s, n, DILL_IN);
-        if(n >= 0)
-            dill_iocursor_advance(&cur, (size_t)n);
-        else if(dill_sock_retry(s.fd, DILL_OUT, deadline) < 0)
+        if(n < 0) {
+            if(dill_sock_retry(s.fd, DILL_OUT, deadline) < 0)
+                return -1;
+            continue;
+        }
+        dill_iocursor_advance(&cur, (size_t)n);
+        if(dill_iocursor_done(&cur) || (size_t)n == dill_iov_len(iov, m.msg_iovlen))
+            continue;
+        /* A short send: the kernel stopped copying because the buffer was
+         * full (or the connection broke).  Asking again would only fetch
+         * EAGAIN, so wait for room at once - when epoll was watching for
+         * room before the call, so that room made since is reported (see
+         * dill_fd_watched), and when the deadline lets us wait at all (if
+         * not, asking again is the only chance left). */
+        if(dill_fd_watched(s.fd, DILL_OUT) && !dill_deadline_immediate(deadline) &&
+           dill_fd_wait(s.fd, DILL_OUT, deadline) < 0)
             return -1;
     }
     return 0;
