@@ -106,6 +106,21 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
     return 0;
 }
 
+/* After a short receive: true when it proves the buffer empty, so that the
+ * caller may wait at once instead of fetching EAGAIN first.  In general it
+ * does not: a read also stops at an out-of-band mark, after a message that
+ * carried descriptors, or between writers' credentials, with bytes still
+ * queued behind.  Between the two ends of an ipc_pair, though, only ref
+ * writes, and ref sends neither out-of-band data nor credentials: there a
+ * short read that brought no descriptor did empty the buffer.  As after a
+ * short send, epoll must already be watching and the deadline must allow
+ * a wait. */
+static bool dill_sock_recv_emptied(struct dill_sock s, const struct msghdr *m,
+      int64_t deadline) {
+    return s.peer >= 0 && m->msg_controllen == 0 &&
+        dill_fd_watched(s.fd, DILL_IN) && !dill_deadline_immediate(deadline);
+}
+
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     char scratch[DILL_SCRATCH];
@@ -122,6 +137,11 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
         if(n > 0) {
             dill_close_stray_fds(&m);
             dill_iocursor_advance(&cur, (size_t)n);
+            if(!dill_iocursor_done(&cur) &&
+               (size_t)n < dill_iov_len(iov, m.msg_iovlen) &&
+               dill_sock_recv_emptied(s, &m, deadline) &&
+               dill_fd_wait(s.fd, DILL_IN, deadline) < 0)
+                return -1;
         } else if(n == 0) {
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
