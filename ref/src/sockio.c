@@ -1,4 +1,5 @@
-/* Stream socket I/O: try the syscall, wait for the fd on EAGAIN, repeat.
+/* Stream socket I/O: try the syscall, wait for the fd when it says the
+ * socket is not ready (EAGAIN, or a short transfer that proves it), repeat.
  * There is no buffering: a receive takes exactly the bytes asked for, so a
  * descriptor passed with ipc_sendfd stays at its place in the stream. */
 #include <errno.h>
@@ -68,6 +69,16 @@ static size_t dill_iov_len(const struct iovec *iov, size_t n) {
     return len;
 }
 
+/* After a call that proved `fd` not ready in `dir` without saying EAGAIN:
+ * may we wait for it at once?  Only when epoll was already watching that
+ * direction before the call, so that any change since is reported (see
+ * dill_fd_watched), and when the deadline allows a wait at all (if not,
+ * asking again is the only chance left). */
+static bool dill_sock_may_wait(int fd, enum dill_direction dir,
+      int64_t deadline) {
+    return dill_fd_watched(fd, dir) && !dill_deadline_immediate(deadline);
+}
+
 /* `n` bytes went through `s`: the other end of an in-thread pair became
  * ready in `dir` (readable after a send, writable after a receive). */
 static void dill_sock_moved(struct dill_sock s, ssize_t n,
@@ -91,34 +102,27 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
             continue;
         }
         dill_iocursor_advance(&cur, (size_t)n);
-        if(dill_iocursor_done(&cur) || (size_t)n == dill_iov_len(iov, m.msg_iovlen))
-            continue;
         /* A short send: the kernel stopped copying because the buffer was
          * full (or the connection broke).  Asking again would only fetch
-         * EAGAIN, so wait for room at once - when epoll was watching for
-         * room before the call, so that room made since is reported (see
-         * dill_fd_watched), and when the deadline lets us wait at all (if
-         * not, asking again is the only chance left). */
-        if(dill_fd_watched(s.fd, DILL_OUT) && !dill_deadline_immediate(deadline) &&
+         * EAGAIN, so wait for room at once. */
+        if(!dill_iocursor_done(&cur) &&
+           (size_t)n < dill_iov_len(iov, m.msg_iovlen) &&
+           dill_sock_may_wait(s.fd, DILL_OUT, deadline) &&
            dill_fd_wait(s.fd, DILL_OUT, deadline) < 0)
             return -1;
     }
     return 0;
 }
 
-/* After a short receive: true when it proves the buffer empty, so that the
- * caller may wait at once instead of fetching EAGAIN first.  In general it
- * does not: a read also stops at an out-of-band mark, after a message that
- * carried descriptors, or between writers' credentials, with bytes still
- * queued behind.  Between the two ends of an ipc_pair, though, only ref
- * writes, and ref sends neither out-of-band data nor credentials: there a
- * short read that brought no descriptor did empty the buffer.  As after a
- * short send, epoll must already be watching and the deadline must allow
- * a wait. */
-static bool dill_sock_recv_emptied(struct dill_sock s, const struct msghdr *m,
-      int64_t deadline) {
-    return s.peer >= 0 && m->msg_controllen == 0 &&
-        dill_fd_watched(s.fd, DILL_IN) && !dill_deadline_immediate(deadline);
+/* After a short receive: true when it proves the buffer empty.  In
+ * general it does not: a read also stops at an out-of-band mark, after a
+ * message that carried descriptors, or between writers' credentials, with
+ * bytes still queued behind.  Between the two ends of an ipc_pair, though,
+ * only ref writes, and ref sends neither out-of-band data nor credentials:
+ * there a short read that brought no descriptor did empty the buffer. */
+static bool dill_sock_recv_emptied(struct dill_sock s,
+      const struct msghdr *m) {
+    return s.peer >= 0 && m->msg_controllen == 0;
 }
 
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
@@ -139,7 +143,8 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
             dill_iocursor_advance(&cur, (size_t)n);
             if(!dill_iocursor_done(&cur) &&
                (size_t)n < dill_iov_len(iov, m.msg_iovlen) &&
-               dill_sock_recv_emptied(s, &m, deadline) &&
+               dill_sock_recv_emptied(s, &m) &&
+               dill_sock_may_wait(s.fd, DILL_IN, deadline) &&
                dill_fd_wait(s.fd, DILL_IN, deadline) < 0)
                 return -1;
         } else if(n == 0) {
