@@ -83,16 +83,15 @@ static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
  * connection in other coroutines wake and fail with EBADF (fdclean). */
 static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
     struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
-    struct dill_ipc_conn *peer = c->peer;
-    if(peer)
-        peer->peer = NULL;  /* it must not remember freed memory, nor a
-                               reusable fd number */
-    dill_ipc_fd_close(c->fd);
-    if(peer) {
-        /* The peer's calls see the hang-up at once. */
-        dill_fd_notify(peer->fd, DILL_IN);
-        dill_fd_notify(peer->fd, DILL_OUT);
+    if(c->peer) {
+        /* The peer must not remember freed memory nor a reusable fd
+         * number; its calls, woken now, run after the close and see the
+         * hang-up. */
+        dill_fd_notify(c->peer->fd, DILL_IN);
+        dill_fd_notify(c->peer->fd, DILL_OUT);
+        c->peer->peer = NULL;
     }
+    dill_ipc_fd_close(c->fd);
     if(!c->mem)
         free(c);
 }

@@ -31,7 +31,7 @@ int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
     }
     if(dill_ipc_dir_begin(&c->out) < 0)
         return -1;
-    return dill_ipc_dir_end(&c->out, dill_sock_send_fd(dill_ipc_sock(c), fd, deadline));
+    return dill_ipc_dir_end(&c->out, dill_sock_send_fd(c->fd, fd, deadline));
 }
 
 /* Returns the new descriptor; EPROTO when the byte came without one, which
@@ -42,7 +42,7 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
         return -1;
     if(dill_ipc_dir_begin(&c->in) < 0)
         return -1;
-    int fd = dill_sock_recv_fd(dill_ipc_sock(c), deadline);
+    int fd = dill_sock_recv_fd(c->fd, deadline);
     if(fd < 0 && errno == EPROTO) {
         dill_ipc_dir_end(&c->in, 0);
         errno = EPROTO;

@@ -169,7 +169,7 @@ int dill_sock_drain(struct dill_sock s, int64_t deadline) {
     }
 }
 
-int dill_sock_send_fd(struct dill_sock s, int passed, int64_t deadline) {
+int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     char byte = 0;
     struct iovec iov = {&byte, 1};
     char control[CMSG_SPACE(sizeof(int))];
@@ -182,24 +182,21 @@ int dill_sock_send_fd(struct dill_sock s, int passed, int64_t deadline) {
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &passed, sizeof(int));
     for(;;) {
-        ssize_t n = sendmsg(s.fd, &m, MSG_NOSIGNAL);
-        dill_sock_moved(s, n, DILL_IN);
-        if(n == 1)
+        if(sendmsg(fd, &m, MSG_NOSIGNAL) == 1)
             return 0;
-        if(dill_sock_retry(s.fd, DILL_OUT, deadline) < 0)
+        if(dill_sock_retry(fd, DILL_OUT, deadline) < 0)
             return -1;
     }
 }
 
-int dill_sock_recv_fd(struct dill_sock s, int64_t deadline) {
+int dill_sock_recv_fd(int fd, int64_t deadline) {
     for(;;) {
         char byte;
         struct iovec iov = {&byte, 1};
         char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
         struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1,
             .msg_control = control, .msg_controllen = sizeof(control)};
-        ssize_t n = recvmsg(s.fd, &m, MSG_CMSG_CLOEXEC);
-        dill_sock_moved(s, n, DILL_OUT);
+        ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
         if(n == 1) {
             int got = dill_take_fd(&m);
             if(got < 0)
@@ -210,7 +207,7 @@ int dill_sock_recv_fd(struct dill_sock s, int64_t deadline) {
             errno = EPIPE;
             return -1;
         }
-        if(dill_sock_retry(s.fd, DILL_IN, deadline) < 0)
+        if(dill_sock_retry(fd, DILL_IN, deadline) < 0)
             return -1;
     }
 }

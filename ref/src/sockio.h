@@ -29,8 +29,9 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
 /* Discards incoming bytes until the peer ends the stream. */
 int dill_sock_drain(struct dill_sock s, int64_t deadline);
 
-/* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd). */
-int dill_sock_send_fd(struct dill_sock s, int passed, int64_t deadline);
-int dill_sock_recv_fd(struct dill_sock s, int64_t deadline);
+/* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd).
+ * Rare enough that an ipc_pair peer learns of it through epoll. */
+int dill_sock_send_fd(int fd, int passed, int64_t deadline);
+int dill_sock_recv_fd(int fd, int64_t deadline);
 
 #endif
