@@ -54,14 +54,6 @@ static int dill_take_fd(struct msghdr *m) {
     return got;
 }
 
-/* Descriptors that arrive where plain bytes were expected are closed, so
- * they cannot leak into the process unseen. */
-static void dill_close_stray_fds(struct msghdr *m) {
-    int fd = dill_take_fd(m);
-    if(fd >= 0)
-        close(fd);
-}
-
 static size_t dill_iov_len(const struct iovec *iov, size_t n) {
     size_t len = 0;
     for(size_t i = 0; i < n; i++)
@@ -122,24 +114,24 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
  * there a short read that brought no descriptor did empty the buffer. */
 static bool dill_sock_recv_emptied(struct dill_sock s,
       const struct msghdr *m) {
-    return s.peer >= 0 && m->msg_controllen == 0;
+    return s.peer >= 0 && !(m->msg_flags & MSG_CTRUNC);
 }
 
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     char scratch[DILL_SCRATCH];
-    char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
     struct dill_iocursor cur = dill_iocursor_start(first);
     while(!dill_iocursor_done(&cur)) {
         struct iovec iov[DILL_IOV_MAX];
-        struct msghdr m = {.msg_iov = iov, .msg_control = control,
-            .msg_controllen = sizeof(control)};
+        /* No room for control data: descriptors that arrive where plain
+         * bytes were expected are then closed by the kernel (which says so
+         * with MSG_CTRUNC), so they cannot leak into the process unseen. */
+        struct msghdr m = {.msg_iov = iov};
         m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX,
             scratch, sizeof(scratch));
-        ssize_t n = recvmsg(s.fd, &m, MSG_CMSG_CLOEXEC);
+        ssize_t n = recvmsg(s.fd, &m, 0);
         dill_sock_moved(s, n, DILL_OUT);
         if(n > 0) {
-            dill_close_stray_fds(&m);
             dill_iocursor_advance(&cur, (size_t)n);
             if(!dill_iocursor_done(&cur) &&
                (size_t)n < dill_iov_len(iov, m.msg_iovlen) &&
