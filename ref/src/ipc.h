@@ -8,6 +8,7 @@
 
 #include "bytestream.h"
 #include "handle.h"
+#include "sockio.h"
 
 extern const int dill_ipc_conn_type;
 extern const int dill_ipc_listener_type;
@@ -24,6 +25,9 @@ struct dill_ipc_conn {
     struct dill_hvfs hvfs;
     struct dill_bsock_vfs bvfs;
     int fd;
+    /* The other end when it is a connection of this thread too (ipc_pair),
+     * until either is closed; else NULL.  See struct dill_sock. */
+    struct dill_ipc_conn *peer;
     bool done;      /* ipc_done(3) was called: outbound half closed */
     bool mem;       /* lives in the caller's storage */
     struct dill_ipc_dir out, in;
@@ -33,6 +37,9 @@ struct dill_ipc_conn {
  * heap when NULL).  A handle, or -1 with errno; the fd stays the caller's
  * on failure. */
 int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem);
+
+/* The socket of `c`, with its peer's when known, for sockio.h. */
+struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c);
 
 /* The same for a listening socket, in ipc_listener_storage. */
 int dill_ipc_listener_make(int fd, struct dill_ipc_listener_storage *mem);

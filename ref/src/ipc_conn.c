@@ -42,6 +42,11 @@ int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
     return rc;
 }
 
+struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c) {
+    struct dill_sock s = {c->fd, c->peer ? c->peer->fd : -1};
+    return s;
+}
+
 static int dill_ipc_bsendl(struct dill_bsock_vfs *vfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     (void)last;
@@ -52,7 +57,7 @@ static int dill_ipc_bsendl(struct dill_bsock_vfs *vfs,
     }
     if(dill_ipc_dir_begin(&c->out) < 0)
         return -1;
-    return dill_ipc_dir_end(&c->out, dill_sock_send(c->fd, first, deadline));
+    return dill_ipc_dir_end(&c->out, dill_sock_send(dill_ipc_sock(c), first, deadline));
 }
 
 static int dill_ipc_brecvl(struct dill_bsock_vfs *vfs,
@@ -61,7 +66,7 @@ static int dill_ipc_brecvl(struct dill_bsock_vfs *vfs,
     struct dill_ipc_conn *c = dill_cont(vfs, struct dill_ipc_conn, bvfs);
     if(dill_ipc_dir_begin(&c->in) < 0)
         return -1;
-    return dill_ipc_dir_end(&c->in, dill_sock_recv(c->fd, first, deadline));
+    return dill_ipc_dir_end(&c->in, dill_sock_recv(dill_ipc_sock(c), first, deadline));
 }
 
 static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
@@ -78,6 +83,14 @@ static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
  * connection in other coroutines wake and fail with EBADF (fdclean). */
 static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
     struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
+    if(c->peer) {
+        /* The peer must not remember freed memory nor a reusable fd
+         * number; its calls, woken now, run after the close and see the
+         * hang-up. */
+        dill_fd_notify(c->peer->fd, DILL_IN);
+        dill_fd_notify(c->peer->fd, DILL_OUT);
+        c->peer->peer = NULL;
+    }
     dill_ipc_fd_close(c->fd);
     if(!c->mem)
         free(c);
@@ -103,6 +116,14 @@ int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
     return h;
 }
 
+/* Ends our outbound stream; an in-thread peer's readers see it at once. */
+static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
+    shutdown(c->fd, SHUT_WR);
+    c->done = true;
+    if(c->peer)
+        dill_fd_notify(c->peer->fd, DILL_IN);
+}
+
 /* ipc_done(3): "closes the outbound half of IPC connection.  This will cause
  * the peer to get EPIPE error after it has received all the data."  Nothing
  * is buffered in ref, so the deadline never matters. */
@@ -117,8 +138,7 @@ int dill_ipc_done(int s, int64_t deadline) {
         errno = EPIPE;  /* "The connection was already half-closed." */
         return -1;
     }
-    shutdown(c->fd, SHUT_WR);
-    c->done = true;
+    dill_ipc_shut_wr(c);
     return 0;
 }
 
@@ -127,8 +147,7 @@ int dill_ipc_done(int s, int64_t deadline) {
 static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     if(dill_check_canceled() < 0)
         return -1;
-    shutdown(c->fd, SHUT_WR);
-    c->done = true;
+    dill_ipc_shut_wr(c);
     if(c->out.err) {
         errno = ECONNRESET; /* what we sent may not all have arrived */
         return -1;
@@ -140,7 +159,7 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
             errno = ECONNRESET;
         return -1;
     }
-    return dill_ipc_dir_end(&c->in, dill_sock_drain(c->fd, deadline));
+    return dill_ipc_dir_end(&c->in, dill_sock_drain(dill_ipc_sock(c), deadline));
 }
 
 /* ipc_close(3): "If this terminal handshake cannot be done it returns error.

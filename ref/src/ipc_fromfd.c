@@ -103,6 +103,12 @@ static int dill_ipc_pair_in(struct dill_ipc_pair *mem, int s[2]) {
         errno = err;
         return -1;
     }
+    /* Both ends are ours and stay in this thread (handles are
+     * thread-local): each can wake the other's waiters directly. */
+    struct dill_ipc_conn *c0 = dill_hquery(h0, &dill_ipc_conn_type);
+    struct dill_ipc_conn *c1 = dill_hquery(h1, &dill_ipc_conn_type);
+    c0->peer = c1;
+    c1->peer = c0;
     s[0] = h0;
     s[1] = h1;
     return 0;

@@ -1,9 +1,16 @@
 /* The poller: epoll, edge-triggered, and who waits for which fd.
  *
- * Every wait here follows a non-blocking call that returned EAGAIN, so an
- * edge-triggered registration, made once per fd, cannot miss the event that
- * ends the wait.  fdin(3)/fdout(3) wait on arbitrary fds without a prior
- * call, so they ask poll() first. */
+ * Every wait here follows a non-blocking call that found the fd not ready
+ * (EAGAIN, or a short transfer: see sockio.c), and nothing polls between
+ * that call and the wait, so an edge-triggered registration cannot miss the
+ * event that ends the wait.  fdin(3)/fdout(3) wait on arbitrary fds without
+ * a prior call, so they ask poll() first.
+ *
+ * An fd is registered only for the directions someone has waited for: a
+ * socket that is only read from must not wake the scheduler each time its
+ * peer frees buffer space (EPOLLOUT), nor a sender each time its own data
+ * is consumed.  A direction is added once, on its first wait, and kept:
+ * EPOLL_CTL_MOD re-checks readiness, so nothing is lost by adding late. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,16 +28,17 @@ struct dill_fdinfo {
     /* Coroutines waiting, by enum dill_direction, linked by fd_next.  Not a
      * struct dill_list: this array moves when it grows. */
     struct dill_cr *waiters[2];
-    bool registered;            /* in the epoll set */
+    uint32_t events;            /* registered in the epoll set; 0: not */
 };
 
 struct dill_poller {
     int epfd;                   /* -1 until first needed */
     struct dill_fdinfo *fds;
     int nfds;
+    int waiting;                /* coroutines in dill_fd_wait() */
 };
 
-static _Thread_local struct dill_poller poller = {-1, NULL, 0};
+static _Thread_local struct dill_poller poller = {-1, NULL, 0, 0};
 
 int dill_fd_track(int fd) {
     if(fd < 0) {
@@ -53,23 +61,30 @@ int dill_fd_track(int fd) {
     return 0;
 }
 
-static int dill_fd_register(int fd, struct dill_fdinfo *info) {
-    if(info->registered)
+/* Makes sure the epoll set reports `dir` on `fd`.  Errors and hang-ups
+ * are always reported, whatever the mask. */
+static int dill_fd_register(int fd, struct dill_fdinfo *info,
+      enum dill_direction dir) {
+    uint32_t want = info->events | EPOLLET |
+        (dir == DILL_IN ? EPOLLIN | EPOLLRDHUP : EPOLLOUT);
+    if(want == info->events)
         return 0;
     if(poller.epfd < 0) {
         poller.epfd = epoll_create1(EPOLL_CLOEXEC);
         if(poller.epfd < 0)
             return -1;
     }
-    struct epoll_event ev = {
-        .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-        .data.fd = fd,
-    };
-    if(epoll_ctl(poller.epfd, EPOLL_CTL_ADD, fd, &ev) != 0 &&
-       (errno != EEXIST ||
-        epoll_ctl(poller.epfd, EPOLL_CTL_MOD, fd, &ev) != 0))
-        return -1;
-    info->registered = true;
+    struct epoll_event ev = {.events = want, .data.fd = fd};
+    /* ADD where we think it is new, MOD where we think it is there; the
+     * other on EEXIST/ENOENT (an fd closed and reopened without fdclean). */
+    int op = info->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if(epoll_ctl(poller.epfd, op, fd, &ev) != 0) {
+        int other = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+        if(errno != (op == EPOLL_CTL_ADD ? EEXIST : ENOENT) ||
+           epoll_ctl(poller.epfd, other, fd, &ev) != 0)
+            return -1;
+    }
+    info->events = want;
     return 0;
 }
 
@@ -109,17 +124,33 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
         errno = ETIMEDOUT;
         return -1;
     }
-    if(dill_fd_register(fd, info) < 0)
+    if(dill_fd_register(fd, info, dir) < 0)
         return -1;
     struct dill_cr *self = dill_self();
     self->fd_next = info->waiters[dir];
     info->waiters[dir] = self;
+    poller.waiting++;
     int rc = dill_block(deadline, true);
+    poller.waiting--;
     dill_fd_unwait(fd, dir, self);
     return rc;
 }
 
+bool dill_fd_watched(int fd, enum dill_direction dir) {
+    return fd >= 0 && fd < poller.nfds &&
+        (poller.fds[fd].events & (dir == DILL_IN ? EPOLLIN : EPOLLOUT));
+}
+
+void dill_fd_notify(int fd, enum dill_direction dir) {
+    if(fd >= 0 && fd < poller.nfds)
+        dill_fd_wake(&poller.fds[fd], dir, 0);
+}
+
 void dill_poll(int timeout_ms) {
+    /* A look that may not sleep can only wake fd waiters: without any, it
+     * would be a syscall for nothing (the scheduler looks often). */
+    if(timeout_ms == 0 && poller.waiting == 0)
+        return;
     if(poller.epfd < 0) {
         /* Nothing can ever wake us but a timer. */
         if(timeout_ms >= 0)
@@ -183,7 +214,7 @@ int dill_fdclean(int fd) {
     if(fd < 0 || fd >= poller.nfds)
         return 0;
     struct dill_fdinfo *info = &poller.fds[fd];
-    if(info->registered)
+    if(info->events)
         epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
     /* Anyone still waiting would wait forever, and on an object that is
      * being closed: wake them with EBADF. */

@@ -2,6 +2,7 @@
 #ifndef DILL_POLLER_H
 #define DILL_POLLER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum dill_direction { DILL_IN, DILL_OUT };
@@ -18,5 +19,16 @@ int dill_fd_track(int fd);
  * Several coroutines may wait on one fd (two acceptors on one listener);
  * an event wakes them all. */
 int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline);
+
+/* True when epoll already reports `dir` on `fd` (an earlier wait asked for
+ * it): any change of readiness from now on will end a later wait, which
+ * therefore may follow a call that merely found the fd not ready, without
+ * the EAGAIN that dill_fd_wait() otherwise requires. */
+bool dill_fd_watched(int fd, enum dill_direction dir);
+
+/* `fd` may have become ready in `dir` through something this thread did at
+ * its other end (see struct dill_sock): wakes its waiters at once, and they
+ * retry their call.  Waking too often is harmless; epoll still reports. */
+void dill_fd_notify(int fd, enum dill_direction dir);
 
 #endif

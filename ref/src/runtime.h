@@ -12,6 +12,7 @@
 
 struct dill_bundle;
 
+/* dill_stack_place() (stack.c) sets every field: a new one goes there too. */
 struct dill_cr {
     struct dill_ctx ctx;        /* where to resume it; must stay first */
     struct dill_list ready;     /* link in the ready queue */

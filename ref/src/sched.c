@@ -28,7 +28,8 @@ struct dill_sched {
     struct dill_cr *finished;   /* ended; its stack awaits release */
     struct dill_list ready;     /* runnable coroutines, FIFO */
     struct dill_list timers;    /* blocked coroutines with a deadline, by expiry */
-    unsigned yields;
+    unsigned busy_switches;     /* switches since the poller and timers were
+                                   last looked at */
 };
 
 static _Thread_local struct dill_sched sched;
@@ -161,11 +162,25 @@ static void dill_timer_fire(struct dill_sched *s) {
 /*  Choosing what runs                                                        */
 /******************************************************************************/
 
+/* While coroutines keep each other busy (yielding, say), the poller and the
+ * timers are still looked at every this many switches, so that they cannot
+ * starve I/O and deadlines elsewhere.  The poller skips that look when no
+ * coroutine waits for an fd, so a busy program without I/O makes no
+ * syscall for it. */
+#define DILL_BUSY_SWITCHES 64
+
 /* The next runnable coroutine; sleeps in the poller while there is none. */
 static struct dill_cr *dill_next(struct dill_sched *s) {
-    while(dill_list_empty(&s->ready)) {
-        dill_poll(dill_timer_timeout(s));
+    if(dill_list_empty(&s->ready)) {
+        do {
+            dill_poll(dill_timer_timeout(s));
+            dill_timer_fire(s);
+        } while(dill_list_empty(&s->ready));
+        s->busy_switches = 0;
+    } else if(++s->busy_switches == DILL_BUSY_SWITCHES) {
+        dill_poll(0);
         dill_timer_fire(s);
+        s->busy_switches = 0;
     }
     struct dill_cr *cr = dill_cont(s->ready.next, struct dill_cr, ready);
     dill_list_erase(&cr->ready);
@@ -212,11 +227,6 @@ int dill_block(int64_t deadline, bool cancelable) {
 
 void dill_reschedule(void) {
     struct dill_sched *s = dill_sched();
-    /* A coroutine that only yields must not starve I/O and timers. */
-    if(++s->yields % 64 == 0) {
-        dill_poll(0);
-        dill_timer_fire(s);
-    }
     dill_list_insert(&s->current->ready, &s->ready);
     dill_switch_to(dill_next(s));
 }

@@ -1,4 +1,5 @@
-/* Stream socket I/O: try the syscall, wait for the fd on EAGAIN, repeat.
+/* Stream socket I/O: try the syscall, wait for the fd when it says the
+ * socket is not ready (EAGAIN, or a short transfer that proves it), repeat.
  * There is no buffering: a receive takes exactly the bytes asked for, so a
  * descriptor passed with ipc_sendfd stays at its place in the stream. */
 #include <errno.h>
@@ -8,6 +9,7 @@
 
 #include "iolist.h"
 #include "poller.h"
+#include "runtime.h"
 #include "sockio.h"
 
 #define DILL_IOV_MAX 64
@@ -52,60 +54,109 @@ static int dill_take_fd(struct msghdr *m) {
     return got;
 }
 
-/* Descriptors that arrive where plain bytes were expected are closed, so
- * they cannot leak into the process unseen. */
-static void dill_close_stray_fds(struct msghdr *m) {
-    int fd = dill_take_fd(m);
-    if(fd >= 0)
-        close(fd);
+static size_t dill_iov_len(const struct iovec *iov, size_t n) {
+    size_t len = 0;
+    for(size_t i = 0; i < n; i++)
+        len += iov[i].iov_len;
+    return len;
 }
 
-int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline) {
+/* After a call that proved `fd` not ready in `dir` without saying EAGAIN:
+ * may we wait for it at once?  Only when epoll was already watching that
+ * direction before the call, so that any change since is reported (see
+ * dill_fd_watched), and when the deadline allows a wait at all (if not,
+ * asking again is the only chance left). */
+static bool dill_sock_may_wait(int fd, enum dill_direction dir,
+      int64_t deadline) {
+    return dill_fd_watched(fd, dir) && !dill_deadline_immediate(deadline);
+}
+
+/* `n` bytes went through `s`: the other end of an in-thread pair became
+ * ready in `dir` (readable after a send, writable after a receive). */
+static void dill_sock_moved(struct dill_sock s, ssize_t n,
+      enum dill_direction dir) {
+    if(n > 0 && s.peer >= 0)
+        dill_fd_notify(s.peer, dir);
+}
+
+int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
+      int64_t deadline) {
     struct dill_iocursor cur = dill_iocursor_start(first);
     while(!dill_iocursor_done(&cur)) {
         struct iovec iov[DILL_IOV_MAX];
         struct msghdr m = {.msg_iov = iov};
         m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX, NULL, 0);
-        ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
-        if(n >= 0)
-            dill_iocursor_advance(&cur, (size_t)n);
-        else if(dill_sock_retry(fd, DILL_OUT, deadline) < 0)
+        ssize_t n = sendmsg(s.fd, &m, MSG_NOSIGNAL);
+        dill_sock_moved(s, n, DILL_IN);
+        if(n < 0) {
+            if(dill_sock_retry(s.fd, DILL_OUT, deadline) < 0)
+                return -1;
+            continue;
+        }
+        dill_iocursor_advance(&cur, (size_t)n);
+        /* A short send: the kernel stopped copying because the buffer was
+         * full (or the connection broke).  Asking again would only fetch
+         * EAGAIN, so wait for room at once. */
+        if(!dill_iocursor_done(&cur) &&
+           (size_t)n < dill_iov_len(iov, m.msg_iovlen) &&
+           dill_sock_may_wait(s.fd, DILL_OUT, deadline) &&
+           dill_fd_wait(s.fd, DILL_OUT, deadline) < 0)
             return -1;
     }
     return 0;
 }
 
-int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline) {
+/* After a short receive: true when it proves the buffer empty.  In
+ * general it does not: a read also stops at an out-of-band mark, after a
+ * message that carried descriptors, or between writers' credentials, with
+ * bytes still queued behind.  Between the two ends of an ipc_pair, though,
+ * only ref writes, and ref sends neither out-of-band data nor credentials:
+ * there a short read that brought no descriptor did empty the buffer. */
+static bool dill_sock_recv_emptied(struct dill_sock s,
+      const struct msghdr *m) {
+    return s.peer >= 0 && !(m->msg_flags & MSG_CTRUNC);
+}
+
+int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
+      int64_t deadline) {
     char scratch[DILL_SCRATCH];
-    char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
     struct dill_iocursor cur = dill_iocursor_start(first);
     while(!dill_iocursor_done(&cur)) {
         struct iovec iov[DILL_IOV_MAX];
-        struct msghdr m = {.msg_iov = iov, .msg_control = control,
-            .msg_controllen = sizeof(control)};
+        /* No room for control data: descriptors that arrive where plain
+         * bytes were expected are then closed by the kernel (which says so
+         * with MSG_CTRUNC), so they cannot leak into the process unseen. */
+        struct msghdr m = {.msg_iov = iov};
         m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX,
             scratch, sizeof(scratch));
-        ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+        ssize_t n = recvmsg(s.fd, &m, 0);
+        dill_sock_moved(s, n, DILL_OUT);
         if(n > 0) {
-            dill_close_stray_fds(&m);
             dill_iocursor_advance(&cur, (size_t)n);
+            if(!dill_iocursor_done(&cur) &&
+               (size_t)n < dill_iov_len(iov, m.msg_iovlen) &&
+               dill_sock_recv_emptied(s, &m) &&
+               dill_sock_may_wait(s.fd, DILL_IN, deadline) &&
+               dill_fd_wait(s.fd, DILL_IN, deadline) < 0)
+                return -1;
         } else if(n == 0) {
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
-        } else if(dill_sock_retry(fd, DILL_IN, deadline) < 0) {
+        } else if(dill_sock_retry(s.fd, DILL_IN, deadline) < 0) {
             return -1;
         }
     }
     return 0;
 }
 
-int dill_sock_drain(int fd, int64_t deadline) {
+int dill_sock_drain(struct dill_sock s, int64_t deadline) {
     char scratch[DILL_SCRATCH];
     for(;;) {
-        ssize_t n = recv(fd, scratch, sizeof(scratch), 0);
+        ssize_t n = recv(s.fd, scratch, sizeof(scratch), 0);
+        dill_sock_moved(s, n, DILL_OUT);
         if(n == 0)
             return 0;
-        if(n < 0 && dill_sock_retry(fd, DILL_IN, deadline) < 0)
+        if(n < 0 && dill_sock_retry(s.fd, DILL_IN, deadline) < 0)
             return -1;
     }
 }

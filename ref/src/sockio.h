@@ -6,18 +6,31 @@
 
 #include "libdill.h"
 
+/* A socket, and the socket at its other end when that one is ours too, in
+ * this thread (ipc_pair), else -1.  Moving bytes through one end makes the
+ * other end ready; with `peer` known, its waiters are woken at once rather
+ * than at the poller's next look (which costs a syscall, and a sleep when
+ * nothing else is ready).  epoll still reports both ends as usual. */
+struct dill_sock {
+    int fd;
+    int peer;
+};
+
 /* Sends or receives every byte of the list starting at `first`, waiting as
  * the deadline allows.  0, or -1 with errno: ETIMEDOUT, ECANCELED, EPIPE
  * (peer closed; on receive: end of stream), ECONNRESET (anything else
  * broke: see dill_sock_fail), EBADF (the object was closed meanwhile by
  * another coroutine: the caller must not touch it). */
-int dill_sock_send(int fd, struct dill_iolist *first, int64_t deadline);
-int dill_sock_recv(int fd, struct dill_iolist *first, int64_t deadline);
+int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
+    int64_t deadline);
+int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
+    int64_t deadline);
 
 /* Discards incoming bytes until the peer ends the stream. */
-int dill_sock_drain(int fd, int64_t deadline);
+int dill_sock_drain(struct dill_sock s, int64_t deadline);
 
-/* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd). */
+/* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd).
+ * Rare enough that an ipc_pair peer learns of it through epoll. */
 int dill_sock_send_fd(int fd, int passed, int64_t deadline);
 int dill_sock_recv_fd(int fd, int64_t deadline);
 
