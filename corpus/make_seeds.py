@@ -145,6 +145,65 @@ STORAGE = {
 }
 
 
+def dict_line(name, data):
+    return '%s="%s"\n' % (name, "".join("\\x%02x" % b for b in data))
+
+
+def handles_dict():
+    """One token per operation with its most telling operands: every call,
+    every special handle, every deadline mode."""
+    lines = []
+    for i, name in enumerate(OPS):
+        lines.append(dict_line("op_" + name, op(name, 0, 1)))
+        lines.append(dict_line("op_%s_mem" % name, op(name, 0, 1, flags=MEM)))
+    for sname in SPECIAL:
+        key = sname.replace("-", "_")
+        lines.append(dict_line("bsend_" + key, op("bsend", sname, length=1)))
+        lines.append(dict_line("hclose_" + key, op("hclose", sname)))
+    for dname in DL:
+        key = {"-1": "infinite", "0": "zero"}.get(dname, dname)
+        lines.append(dict_line("brecv_dl_" + key, op("brecv", 1, dl=dname, length=4)))
+    return "".join(lines)
+
+
+def iolist_dict():
+    return "".join([
+        dict_line("item_null_base", item(base=0)),
+        dict_line("item_rsvd", item(rsvd=0xFF)),
+        dict_line("item_rsvd_neg", item(rsvd=0xFE)),
+        dict_line("item_loop_to_first", item(nxt=200)),
+        dict_line("item_next_null", item(nxt=210)),
+        dict_line("item_next_stray", item(nxt=211)),
+        dict_line("ends_null_first", bytes([210, 0])),
+        dict_line("ends_stray_last", bytes([0, 211])),
+        dict_line("ends_natural", bytes([0, 0])),
+    ])
+
+
+def address_dict():
+    acts = ["listen", "listen_mem", "connect", "connect_mem", "mkdir", "mkfile",
+            "symlink", "symlink_loop"]
+    lines = [dict_line("empty_path", bytes([0, 0xFF, 0]))]
+    for k in range(24, 34):
+        lines.append(dict_line("long_%d" % k, bytes([0, 200 + k, 0])))
+    for a in acts:
+        lines.append(dict_line(a + "_d_s", addr(a, 0, 128 + 2)))
+    return "".join(lines)
+
+
+def storage_dict():
+    acts = ["listen", "connect", "pair", "fromfd", "listener_fromfd", "hclose",
+            "ipc_close", "exchange", "null_storage"]
+    return "".join(dict_line(a + "_heap", st(a, 0x80)) + dict_line(a, st(a, 1, 1))
+                   for a in acts)
+
+
+def write_dict(harness, text):
+    with open(os.path.join(ROOT, harness, harness + ".dict"), "w") as f:
+        f.write("# libFuzzer/AFL++ dictionary for the %s harness (corpus/make_seeds.py)\n" % harness)
+        f.write(text)
+
+
 def write(harness, seeds):
     d = os.path.join(ROOT, harness, "seeds")
     os.makedirs(d, exist_ok=True)
@@ -159,6 +218,11 @@ def main():
     write("iolist", IOLIST)
     write("address", ADDRESS)
     write("storage", STORAGE)
+    write_dict("handles", handles_dict())
+    write_dict("differential", handles_dict())
+    write_dict("iolist", iolist_dict())
+    write_dict("address", address_dict())
+    write_dict("storage", storage_dict())
     return 0
 
 

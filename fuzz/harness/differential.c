@@ -47,12 +47,31 @@ static const char *env_or(const char *name, const char *fallback) {
     return v && *v ? v : fallback;
 }
 
-static void start_peer(void) {
+/* The peer: DILLSPEC_FUZZ_PEER, else the one built with this harness, else
+ * one beside this program (as OSS-Fuzz lays out $OUT). */
+static const char *peer_program(void) {
+    static char beside[4096];
+    const char *set = getenv("DILLSPEC_FUZZ_PEER");
+    if(set && *set)
+        return set;
 #ifdef DILLSPEC_TRACE_PROGRAM
-    const char *prog = env_or("DILLSPEC_FUZZ_PEER", DILLSPEC_TRACE_PROGRAM);
-#else
-    const char *prog = env_or("DILLSPEC_FUZZ_PEER", "dillspec-fuzz-trace");
+    if(access(DILLSPEC_TRACE_PROGRAM, X_OK) == 0)
+        return DILLSPEC_TRACE_PROGRAM;
 #endif
+    ssize_t n = readlink("/proc/self/exe", beside, sizeof(beside) - 32);
+    if(n > 0) {
+        beside[n] = 0;
+        char *slash = strrchr(beside, '/');
+        if(slash) {
+            strcpy(slash + 1, "dillspec-fuzz-trace");
+            return beside;
+        }
+    }
+    return "dillspec-fuzz-trace";
+}
+
+static void start_peer(void) {
+    const char *prog = peer_program();
     int in[2], out[2];
     if(pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
         perror("differential: pipe");
