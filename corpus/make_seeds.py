@@ -14,7 +14,7 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 # handles / differential: operations of program.h, five bytes each.
 OPS = ["listen", "connect", "accept", "pair", "fromfd", "listener_fromfd",
        "bsend", "brecv", "bsendl", "brecvl", "done", "ipc_close", "hclose",
-       "go_recv", "bundle", "yield"]
+       "go_recv", "bundle", "yield", "sendfd", "recvfd"]
 SPECIAL = {"-1": 0xF8, "0": 0xF9, "INT_MAX": 0xFA, "last-closed": 0xFB,
            "never-issued": 0xFC, "INT_MIN": 0xFD, "cr-or-bundle": 0xFE,
            "listener": 0xFF}
@@ -72,6 +72,12 @@ HANDLES = {
         op("bsend", 0, dl="timed", length=240), op("brecvl", 1, dl="-1", flags=2 << 2, length=240),
         op("hclose", 0), op("brecv", 1, length=1), op("bsend", 1, length=1), op("bundle", 2, flags=MEM),
         op("hclose", 2)),
+    "fd-passing": prog(
+        op("pair", 0), op("bsend", 0, length=3), op("sendfd", 0), op("bsend", 0, length=2),
+        op("brecv", 1, length=3), op("recvfd", 1), op("recvfd", 1), op("brecv", 1, length=1),
+        op("recvfd", 1), op("recvfd", 1), op("sendfd", 1, flags=SKIP), op("sendfd", "-1"), op("recvfd", "listener"),
+        op("bsend", 1, length=1), op("recvfd", 0), op("sendfd", 1, dl="-1"), op("recvfd", 0, dl="-1"),
+        op("done", 1), op("recvfd", 0), op("sendfd", 1), op("hclose", 1), op("sendfd", 0)),
     "fill-the-buffer": prog(
         op("pair", 0), *[op("bsend", 0, length=255) for _ in range(40)], op("ipc_close", 0)),
 }

@@ -2,7 +2,9 @@
  * allow (see executor.h).  Each clause the model encodes is named beside it. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,6 +44,8 @@ struct ep {
     int busy_cell;       /* coroutine receiving on it, NONE if none */
     uint32_t sent, rcvd;
     int sends;
+    uint32_t fdpos[8];   /* stream positions of the bytes that carry an fd */
+    int nfds;
 };
 
 /* What a coroutine started by OP_GO_RECV saw. */
@@ -289,6 +293,21 @@ static uint32_t available(const struct run *r, const struct ep *e) {
 
 static uint32_t inflight(const struct run *r, const struct ep *e) {
     return e->peer == NONE ? e->sent : e->sent - r->eps[e->peer].rcvd;
+}
+
+/* Whether bytes [from, from + len) of what `e` receives include one that
+ * carries an fd: only ipc_recvfd may take such a byte (spec/ipc_sendfd.md:
+ * "It must be matched to an ipc_sendfd at the same point of the byte
+ * stream"), so the executor never lets a plain receive cross one. */
+static bool fd_ahead(const struct run *r, const struct ep *e, uint32_t from,
+        size_t len) {
+    if(e->peer == NONE)
+        return false;
+    const struct ep *p = &r->eps[e->peer];
+    for(int i = 0; i < p->nfds; i++)
+        if(p->fdpos[i] >= from && (len == SIZE_MAX || p->fdpos[i] - from < len))
+            return true;
+    return false;
 }
 
 static const char *addr_path(int a) {
@@ -713,6 +732,8 @@ static void op_recv(struct run *r, const struct fz_op *op, bool list) {
         return;
     bool null_buf = (op->flags & FZ_FLAG_SKIP) != 0;
     char situation[48];
+    if(e && fd_ahead(r, e, e->rcvd, op->len))
+        return;
     if(e)
         x = recv_expect(r, e, op->len, &safe);
     if(null_buf) {   /* its own key: a target may treat skipping apart */
@@ -743,6 +764,80 @@ static void op_recv(struct run *r, const struct fz_op *op, bool list) {
     } else {
         e->in_dead = true;
     }
+}
+
+/* ipc_sendfd (spec/ipc_sendfd.md): one byte of the stream with a pipe's
+ * read end attached, or EINVAL for fd -1; otherwise as a 1-byte bsend. */
+static void op_sendfd(struct run *r, const struct fz_op *op) {
+    int h;
+    bool skip, bad_fd = (op->flags & FZ_FLAG_SKIP) != 0, safe = true;
+    struct expect x;
+    struct ep *e = conn_operand(r, op->a, &h, &x, &skip);
+    if(skip || (e && e->nfds == 8))
+        return;
+    if(e) {
+        safe = inflight(r, e) + 1 <= SAFE_INFLIGHT && e->sends < SAFE_SENDS;
+        if(bad_fd)
+            x = MUST_FAIL("bad-fd", EINVAL);
+        else if(e->out_done)
+            x = MUST_FAIL("after-done", EPIPE);
+        else if(e->out_dead)
+            x = MUST_FAIL("after-failure", 0);
+        else if(!peer_alive(r, e))
+            x = EITHER("peer-closed", EPIPE, ECONNRESET), safe = false;
+        else
+            x = safe ? MUST_SUCCEED("room") : EITHER("maybe-full", ETIMEDOUT);
+    }
+    int p[2] = {-1, -1};
+    if(!bad_fd && pipe(p) != 0)
+        return;
+    int rc = ipc_sendfd(h, bad_fd ? -1 : p[0], deadline(r, op->dl, safe));
+    bool ok = judge(r, FZ_IPC_SENDFD, &x, rc, errno, false);
+    if(p[0] >= 0) {
+        close(p[0]);      /* the caller keeps its own copy: closing it is ours */
+        close(p[1]);
+    }
+    if(!e || bad_fd)
+        return;
+    e->sends++;
+    if(ok) {
+        e->fdpos[e->nfds++] = e->sent;
+        e->sent++;
+    } else if(!e->out_done) {
+        e->out_dead = true;
+        e->sent_unknown = true;
+    }
+}
+
+/* ipc_recvfd: the fd sent at this point of the stream, EPROTO when the byte
+ * here came without one; otherwise as a 1-byte brecv. */
+static void op_recvfd(struct run *r, const struct fz_op *op) {
+    int h;
+    bool skip, safe = true, carries = false;
+    struct expect x;
+    struct ep *e = conn_operand(r, op->a, &h, &x, &skip);
+    if(skip)
+        return;
+    if(e) {
+        carries = fd_ahead(r, e, e->rcvd, 1);
+        x = recv_expect(r, e, 1, &safe);
+        if(x.may_succeed && !x.may_fail && !carries)
+            x = MUST_FAIL("byte-without-fd", EPROTO);
+    }
+    int fd = ipc_recvfd(h, deadline(r, op->dl, safe));
+    int err = errno;
+    bool ok = judge(r, FZ_IPC_RECVFD, &x, fd, err, true);
+    if(ok) {
+        if(r->mode == FZ_ORACLE && !r->lost && fcntl(fd, F_GETFD) < 0)
+            finding(FZ_IPC_RECVFD, "fd-sent", "not-open", "returned %d, not an open fd", fd);
+        close(fd);
+    }
+    if(!e || (fd == -1 && err == EBUSY))
+        return;
+    if(ok || (fd == -1 && err == EPROTO))
+        e->rcvd++;
+    else
+        e->in_dead = true;
 }
 
 /* ipc_done(3): closes the outbound half; a second call has nothing left to
@@ -862,7 +957,7 @@ static void op_go_recv(struct run *r, const struct fz_op *op) {
     if(s == NONE || r->slots[s].kind != CONN || r->ncells == FZ_MAX_OPS)
         return;
     struct ep *e = &r->eps[r->slots[s].ep];
-    if(e->busy_cell != NONE)
+    if(e->busy_cell != NONE || fd_ahead(r, e, e->rcvd, SIZE_MAX))
         return;
     int c = r->ncells++;
     r->cells[c] = (struct cell){.ep = r->slots[s].ep, .h = h};
@@ -920,6 +1015,8 @@ static void step(struct run *r, const struct fz_op *op) {
     case OP_GO_RECV: op_go_recv(r, op); break;
     case OP_BUNDLE: op_bundle(r, op); break;
     case OP_YIELD: op_yield(r, op); break;
+    case OP_SENDFD: op_sendfd(r, op); break;
+    case OP_RECVFD: op_recvfd(r, op); break;
     default: break;
     }
 }

@@ -27,7 +27,7 @@ static const char *names[FZ_NOPS] = {
     [OP_BRECVL] = "brecvl", [OP_DONE] = "ipc_done",
     [OP_IPC_CLOSE] = "ipc_close", [OP_HCLOSE] = "hclose",
     [OP_GO_RECV] = "go(brecv -1)", [OP_BUNDLE] = "bundle",
-    [OP_YIELD] = "yield",
+    [OP_YIELD] = "yield", [OP_SENDFD] = "ipc_sendfd", [OP_RECVFD] = "ipc_recvfd",
 };
 
 const char *fz_op_name(enum fz_opcode code) {
@@ -77,6 +77,11 @@ void fz_print(const struct fz_program *prog, FILE *out) {
                 (op->flags & FZ_FLAG_SKIP) ? ", NULL buffer" : "",
                 deadline(op->dl));
             break;
+        case OP_SENDFD:
+            fprintf(out, "ipc_sendfd(%s, %s, %s)\n", operand(op->a, a, sizeof(a)),
+                (op->flags & FZ_FLAG_SKIP) ? "-1" : "a pipe", deadline(op->dl));
+            break;
+        case OP_RECVFD:
         case OP_DONE: case OP_IPC_CLOSE:
             fprintf(out, "%s(%s, %s)\n", names[op->code],
                 operand(op->a, a, sizeof(a)), deadline(op->dl));

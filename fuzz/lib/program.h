@@ -30,7 +30,7 @@
 enum fz_opcode {
     OP_LISTEN, OP_CONNECT, OP_ACCEPT, OP_PAIR, OP_FROMFD, OP_LISTENER_FROMFD,
     OP_BSEND, OP_BRECV, OP_BSENDL, OP_BRECVL, OP_DONE, OP_IPC_CLOSE,
-    OP_HCLOSE, OP_GO_RECV, OP_BUNDLE, OP_YIELD,
+    OP_HCLOSE, OP_GO_RECV, OP_BUNDLE, OP_YIELD, OP_SENDFD, OP_RECVFD,
     FZ_NOPS
 };
 
@@ -51,7 +51,7 @@ struct fz_op {
 };
 
 #define FZ_FLAG_MEM 1
-#define FZ_FLAG_SKIP 2
+#define FZ_FLAG_SKIP 2      /* brecv: NULL buffer; ipc_sendfd: fd -1 */
 
 struct fz_program {
     int n;
