@@ -369,10 +369,16 @@ static void release_receiver(struct run *r, int s) {
 }
 
 /* hclose(3): "closes a handle"; on a coroutine, go(3): "the coroutine is
- * canceled", and its blocking calls fail with ECANCELED from then on. */
+ * canceled", and its blocking calls fail with ECANCELED from then on.  A
+ * coroutine whose call could already complete (its byte, or the peer's end,
+ * had arrived) may finish that call first: it was woken before it was
+ * canceled, and libdill and ref both let it. */
 static void close_coroutine(struct run *r, int s) {
     struct cell *c = &r->cells[r->slots[s].cell];
+    const struct ep *e = &r->eps[c->ep];
     bool was_blocked = !c->done;
+    bool could_finish = available(r, e) >= 1 || !peer_alive(r, e) ||
+        (e->peer != NONE && r->eps[e->peer].out_done);
     int rc = hclose(r->slots[s].h);
     int err = errno;
     judge(r, FZ_HCLOSE, &MUST_SUCCEED("coroutine"), rc, err, false);
@@ -382,11 +388,12 @@ static void close_coroutine(struct run *r, int s) {
     if(!c->done)
         finding(FZ_HCLOSE, "coroutine", "still-running",
             "hclose returned before the coroutine finished");
-    if(was_blocked) {
-        if(c->rc != -1 || c->err != ECANCELED)
-            finding(FZ_BRECV, "canceled-while-blocked", fz_errname(c->rc ? c->err : 0),
-                "blocked brecv returned %d/%s after hclose of its coroutine",
-                c->rc, fz_errname(c->err));
+    bool canceled = c->rc == -1 && c->err == ECANCELED;
+    if(was_blocked && !canceled && !could_finish)
+        finding(FZ_BRECV, "canceled-while-blocked", fz_errname(c->rc ? c->err : 0),
+            "blocked brecv returned %d/%s after hclose of its coroutine",
+            c->rc, fz_errname(c->err));
+    if(canceled) {
         if(c->after_rc != -1 || c->after_err != ECANCELED)
             finding(FZ_MSLEEP, "after-cancel", fz_errname(c->after_rc ? c->after_err : 0),
                 "a later msleep in the canceled coroutine returned %d/%s",
@@ -395,10 +402,10 @@ static void close_coroutine(struct run *r, int s) {
             finding(FZ_IPC_PAIR, "after-cancel", fz_errname(c->pair_rc ? c->pair_err : 0),
                 "ipc_pair in the canceled coroutine returned %d/%s",
                 c->pair_rc, fz_errname(c->pair_err));
-    } else if(c->rc == 0 && !c->byte_ok) {
+    }
+    if(c->rc == 0 && !c->byte_ok)
         finding(FZ_BRECV, "coroutine", "wrong-bytes",
             "the byte a coroutine received is not the byte sent");
-    }
 }
 
 static void close_slot(struct run *r, int s) {
