@@ -6,6 +6,9 @@
 #include "inject.h"
 #include "support.h"
 
+static struct rlimit nofile_before;
+static bool nofile_lowered;
+
 void ds_inject_emfile(void) {
     /* The lowest fd number free now is the count of open ones, at most. */
     int probe = dup(0);
@@ -16,6 +19,8 @@ void ds_inject_emfile(void) {
     DS_SETUP(getrlimit(RLIMIT_NOFILE, &old) == 0);
     rl.rlim_max = old.rlim_max;
     DS_SETUP(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+    nofile_before = old;
+    nofile_lowered = true;
     errno = 0;
     DS_SETUP(dup(0) == -1 && errno == EMFILE);
 }
@@ -31,6 +36,12 @@ void ds_inject_syscall_errno(int err, const char *const *syscalls) {
     }
     DS_SETUP(seccomp_load(ctx) == 0);
     seccomp_release(ctx);
+}
+
+void ds_restore_emfile(void) {
+    if(nofile_lowered)
+        DS_SETUP(setrlimit(RLIMIT_NOFILE, &nofile_before) == 0);
+    nofile_lowered = false;
 }
 
 void ds_drop_root(void) {

@@ -8,6 +8,8 @@
 
 /* No new fd can be opened from now on (EMFILE). */
 void ds_inject_emfile(void);
+/* Undoes it (the end-of-test checks need fds of their own). */
+void ds_restore_emfile(void);
 
 /* The named syscalls fail with `err` from now on; NULL ends the list. */
 void ds_inject_syscall_errno(int err, const char *const *syscalls);

@@ -1,6 +1,9 @@
 /* ipc_accept(3) and ipc_accept_mem(3). */
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "inject.h"
 #include "support.h"
 
@@ -195,4 +198,52 @@ DS_TWIN(ipc_accept, ENOMEM_injected,
     ds_inject_syscall_errno(ENOMEM, (const char *[]){"accept", "accept4", NULL});
     DS_EXPECT_ERR(ds_accept(mem, ls, now() + 1000), ENOMEM, ACCEPT_ERRS);
     DS_SETUP(hclose(c) == 0 && hclose(ls) == 0);
+}
+
+/* A raw client per call.  A call that failed before accept(2) leaves its
+ * connection queued; the next accept takes it, and failures are drained. */
+struct accept_st {
+    bool mem;
+    void *storage;
+    int ls, cli;
+    int64_t deadline;
+};
+
+static void accept_setup(void *p) {
+    struct accept_st *s = p;
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    strcpy(sun.sun_path, ds_path("a.ipc"));
+    s->cli = socket(AF_UNIX, SOCK_STREAM, 0);
+    DS_SETUP(s->cli >= 0);
+    DS_SETUP(connect(s->cli, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+    s->deadline = now() + 1000;
+}
+
+static int accept_call(void *p) {
+    struct accept_st *s = p;
+    return s->mem ? ipc_accept_mem(s->ls, s->storage, s->deadline)
+                  : ipc_accept(s->ls, s->deadline);
+}
+
+static void accept_undo(void *p, int h) {
+    struct accept_st *s = p;
+    DS_SETUP(hclose(h) == 0);
+    close(s->cli);
+}
+
+static void accept_failed(void *p) {
+    struct accept_st *s = p;
+    close(s->cli);
+    int h;
+    while((h = ipc_accept(s->ls, 0)) >= 0)
+        DS_SETUP(hclose(h) == 0);
+}
+
+DS_TWIN(ipc_accept, ENOMEM_allocation_loop,
+    "not enough memory: with its 1st, 2nd, ... allocation failing (libfiu), the call gives -1/ENOMEM each time, leaking no fd or memory, until it succeeds; also while the handle table grows") {
+    struct accept_st s = {.mem = mem, .ls = listener(),
+        .storage = mem ? ds_guarded(sizeof(struct ipc_storage)) : NULL};
+    ds_alloc_loop(&(struct ds_alloc_case){ACCEPT_ERRS, accept_setup,
+        accept_call, accept_undo, accept_failed}, &s);
+    DS_SETUP(hclose(s.ls) == 0);
 }

@@ -4,6 +4,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "inject.h"
 #include "support.h"
 
@@ -232,4 +233,56 @@ DS_TWIN(ipc_connect, ENOMEM_injected,
     DS_EXPECT_ERR(ds_connect(mem, ds_path("c.ipc"), now() + 1000), ENOMEM,
         CONNECT_ERRS);
     DS_SETUP(hclose(ls) == 0);
+}
+
+/* A raw, non-blocking listener that is drained after every call, so its
+ * backlog never fills. */
+struct connect_st {
+    bool mem;
+    void *storage;
+    int lfd;
+    int64_t deadline;
+    char path[256];
+};
+
+static void connect_drain(struct connect_st *s) {
+    int fd;
+    while((fd = accept(s->lfd, NULL, NULL)) >= 0)
+        close(fd);
+}
+
+static void connect_setup(void *p) {
+    struct connect_st *s = p;
+    s->deadline = now() + 1000;
+}
+
+static int connect_call(void *p) {
+    struct connect_st *s = p;
+    return s->mem ? ipc_connect_mem(s->path, s->storage, s->deadline)
+                  : ipc_connect(s->path, s->deadline);
+}
+
+static void connect_undo(void *p, int h) {
+    DS_SETUP(hclose(h) == 0);
+    connect_drain(p);
+}
+
+static void connect_failed(void *p) {
+    connect_drain(p);
+}
+
+DS_TWIN(ipc_connect, ENOMEM_allocation_loop,
+    "not enough memory: with its 1st, 2nd, ... allocation failing (libfiu), the call gives -1/ENOMEM each time, leaking no fd or memory, until it succeeds; also while the handle table grows") {
+    struct connect_st s = {.mem = mem,
+        .storage = mem ? ds_guarded(sizeof(struct ipc_storage)) : NULL};
+    snprintf(s.path, sizeof(s.path), "%s", ds_path("c.ipc"));
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    strcpy(sun.sun_path, s.path);
+    s.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    DS_SETUP(s.lfd >= 0);
+    DS_SETUP(bind(s.lfd, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+    DS_SETUP(listen(s.lfd, 64) == 0);
+    ds_alloc_loop(&(struct ds_alloc_case){CONNECT_ERRS, connect_setup,
+        connect_call, connect_undo, connect_failed}, &s);
+    close(s.lfd);
 }

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "inject.h"
 #include "support.h"
 
@@ -104,4 +105,45 @@ DS_TWIN(ipc_listen, ENOMEM_injected,
     "not enough memory (socket() fails ENOMEM, injected): ENOMEM") {
     ds_inject_syscall_errno(ENOMEM, (const char *[]){"socket", NULL});
     DS_EXPECT_ERR(ds_listen(mem, ds_path("l.ipc"), 10), ENOMEM, LISTEN_ERRS);
+}
+
+/* Each call gets a fresh path: a call that failed after bind() may leave
+ * its socket file, which is the caller's to remove. */
+struct listen_st {
+    bool mem;
+    void *storage;
+    int i;
+    char path[256];
+};
+
+static void listen_setup(void *p) {
+    struct listen_st *s = p;
+    char name[32];
+    snprintf(name, sizeof(name), "a%d.ipc", s->i++);
+    snprintf(s->path, sizeof(s->path), "%s", ds_path(name));
+}
+
+static int listen_call(void *p) {
+    struct listen_st *s = p;
+    return s->mem ? ipc_listen_mem(s->path, 10, s->storage)
+                  : ipc_listen(s->path, 10);
+}
+
+static void listen_undo(void *p, int h) {
+    struct listen_st *s = p;
+    DS_SETUP(hclose(h) == 0);
+    unlink(s->path);
+}
+
+static void listen_failed(void *p) {
+    struct listen_st *s = p;
+    unlink(s->path);
+}
+
+DS_TWIN(ipc_listen, ENOMEM_allocation_loop,
+    "not enough memory: with its 1st, 2nd, ... allocation failing (libfiu), the call gives -1/ENOMEM each time, leaking no fd or memory, until it succeeds; also while the handle table grows") {
+    struct listen_st s = {.mem = mem,
+        .storage = mem ? ds_guarded(sizeof(struct ipc_listener_storage)) : NULL};
+    ds_alloc_loop(&(struct ds_alloc_case){LISTEN_ERRS, listen_setup,
+        listen_call, listen_undo, listen_failed}, &s);
 }

@@ -1,4 +1,5 @@
 /* ipc_pair(3) and ipc_pair_mem(3). */
+#include "alloc.h"
 #include "inject.h"
 #include "support.h"
 
@@ -67,4 +68,37 @@ DS_TWIN(ipc_pair, ENOMEM_injected,
     ds_inject_syscall_errno(ENOMEM, (const char *[]){"socketpair", NULL});
     int s[2];
     DS_EXPECT_ERR(ds_pair(mem, s), ENOMEM, PAIR_ERRS);
+}
+
+struct pair_st {
+    bool mem;
+    void *storage;
+    int s[2];
+};
+
+static void pair_setup(void *p) {
+    (void)p;
+}
+
+static int pair_call(void *p) {
+    struct pair_st *s = p;
+    return s->mem ? ipc_pair_mem(s->storage, s->s) : ipc_pair(s->s);
+}
+
+static void pair_undo(void *p, int rc) {
+    struct pair_st *s = p;
+    (void)rc;
+    DS_SETUP(hclose(s->s[0]) == 0 && hclose(s->s[1]) == 0);
+}
+
+static void pair_failed(void *p) {
+    (void)p;
+}
+
+DS_TWIN(ipc_pair, ENOMEM_allocation_loop,
+    "not enough memory: with its 1st, 2nd, ... allocation failing (libfiu), the call gives -1/ENOMEM each time, leaking no fd or memory, until it succeeds; also while the handle table grows") {
+    struct pair_st s = {.mem = mem,
+        .storage = mem ? ds_guarded(sizeof(struct ipc_pair_storage)) : NULL};
+    ds_alloc_loop(&(struct ds_alloc_case){PAIR_ERRS, pair_setup, pair_call,
+        pair_undo, pair_failed}, &s);
 }
