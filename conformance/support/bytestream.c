@@ -237,6 +237,27 @@ void ds_check_recv_discard(ds_xfer op) {
     DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
 }
 
+/* A NULL buffer skips bytes; it does not make them unnecessary: with none
+ * there the call times out, and past the peer's done it fails with EPIPE,
+ * exactly as a receive into a buffer would. */
+void ds_check_recv_discard_waits(ds_xfer op) {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    int64_t start = ds_ms();
+    DS_EXPECT_ERR(op(s[0], NULL, 3, 0), ETIMEDOUT, BYTESTREAM_ERRS);
+    cr_assert(ds_ms() - start < DS_FAST_MS, "FAIL: deadline 0 blocked");
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+void ds_check_recv_discard_epipe(ds_xfer op) {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    DS_SETUP(bsend(s[1], "AB", 2, now() + 1000) == 0);
+    DS_SETUP(ipc_done(s[1], now() + 1000) == 0);
+    DS_EXPECT_ERR(op(s[0], NULL, 5, now() + 1000), EPIPE, BYTESTREAM_ERRS);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
 /******************************************************************************/
 /*  I/O lists                                                                 */
 /******************************************************************************/

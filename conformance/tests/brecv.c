@@ -19,3 +19,5 @@ DS_TEST(brecv, roundtrip_pair, "receives exactly the bytes sent (ipc_pair)") { d
 DS_TEST(brecv, EPIPE_after_peer_done, "the peer half-closed and all data was read: EPIPE") { ds_check_recv_epipe(ds_brecv); }
 DS_TEST(brecv, no_partial_receive, "no partial receive: a short read fails and the direction stays failed") { ds_check_recv_no_partial(ds_brecv); }
 DS_TEST(brecv, null_buffer_discards, "a NULL buffer receives and drops the bytes") { ds_check_recv_discard(ds_brecv); }
+DS_TEST(brecv, ETIMEDOUT_null_buffer, "a NULL buffer still needs its bytes: deadline 0 with none there gives ETIMEDOUT") { ds_check_recv_discard_waits(ds_brecv); }
+DS_TEST(brecv, EPIPE_null_buffer_after_done, "a NULL buffer past the peer's done: EPIPE") { ds_check_recv_discard_epipe(ds_brecv); }

@@ -19,6 +19,8 @@ DS_TEST(brecvl, roundtrip_pair, "receives exactly the bytes sent (ipc_pair)") { 
 DS_TEST(brecvl, EPIPE_after_peer_done, "the peer half-closed and all data was read: EPIPE") { ds_check_recv_epipe(ds_brecvl); }
 DS_TEST(brecvl, no_partial_receive, "no partial receive: a short read fails and the direction stays failed") { ds_check_recv_no_partial(ds_brecvl); }
 DS_TEST(brecvl, null_buffer_discards, "a NULL buffer receives and drops the bytes") { ds_check_recv_discard(ds_brecvl); }
+DS_TEST(brecvl, ETIMEDOUT_null_buffer, "a NULL buffer still needs its bytes: deadline 0 with none there gives ETIMEDOUT") { ds_check_recv_discard_waits(ds_brecvl); }
+DS_TEST(brecvl, EPIPE_null_buffer_after_done, "a NULL buffer past the peer's done: EPIPE") { ds_check_recv_discard_epipe(ds_brecvl); }
 DS_TEST(brecvl, EINVAL_last_has_next, "last->iol_next is not NULL: EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_LAST_HAS_NEXT); }
 DS_TEST(brecvl, EINVAL_not_same_list, "first and last do not belong to the same list: EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_NOT_SAME_LIST); }
 DS_TEST(brecvl, EINVAL_loop, "a loop in the list: EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_LOOP); }
