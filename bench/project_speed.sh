@@ -29,35 +29,19 @@ conformance_time() {
         'BEGIN { printf "  conformance run: %.1f s wall for ci/conformance against ref (exit %d)\n", e - s, rc }'
 }
 
-# libFuzzer harnesses in a fuzz build: executables that carry libFuzzer's
-# own messages (AFL++ builds of the same harnesses do not).
-libfuzzer_harnesses() {
-    for f in "$1"/fuzz/* "$1"/fuzz/*/*; do
-        [ -f "$f" ] && [ -x "$f" ] || continue
-        grep -aq "LLVMFuzzerTestOneInput" "$f" && grep -aq "INFO: Seed:" "$f" && echo "$f"
-    done
-}
-
+# exec/s of each harness under libFuzzer (ASan+UBSan, as ci/fuzz builds
+# them) against ref, from ci/fuzz's own table; each starts from its corpus.
 fuzz_speed() {
-    if [ ! -f "$ROOT/fuzz/CMakeLists.txt" ]; then
-        echo "  fuzz exec/s: not available (no fuzz/CMakeLists.txt)"; return
+    if [ ! -x "$ROOT/ci/fuzz" ]; then
+        echo "  fuzz exec/s: not available (no ci/fuzz)"; return
     fi
-    dir="$BUILD/bench-fuzz"
-    if ! { cmake -S "$ROOT" -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-             -DDILLSPEC_FUZZ=ON -DDILLSPEC_CONFORMANCE=OFF -DDILLSPEC_BENCH=OFF \
-           && cmake --build "$dir" -j "$JOBS"; } >"$WORK/fuzz-build.log" 2>&1; then
-        echo "  fuzz exec/s: not available (the fuzz build failed; see build/bench-fuzz)"; return
-    fi
-    harnesses=$(libfuzzer_harnesses "$dir")
-    [ -n "$harnesses" ] || { echo "  fuzz exec/s: not available (no libFuzzer harness built)"; return; }
-    for h in $harnesses; do
-        name=$(basename "$h")
-        mkdir -p "$WORK/corpus-$name"
-        (cd "$WORK" && timeout $((FUZZ_SECONDS + 60)) "$h" -max_total_time="$FUZZ_SECONDS" \
-            -print_final_stats=1 "$WORK/corpus-$name" >"$WORK/$name.log" 2>&1)
-        rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$WORK/$name.log" | tail -n 1)
-        printf '  fuzz %-24s %s exec/s (%s s, empty corpus)\n' "$name:" "${rate:-failed}" "$FUZZ_SECONDS"
+    DILLSPEC_REPORTS="$WORK/reports" "$ROOT/ci/fuzz" --engine libfuzzer \
+        --seconds "$FUZZ_SECONDS" >"$WORK/fuzz.log" 2>&1
+    status=$?
+    grep ' exec/s$' "$WORK/fuzz.log" | while read -r name rate _; do
+        printf '  fuzz %-14s %s exec/s (libFuzzer, %s s from the corpus)\n' "$name:" "$rate" "$FUZZ_SECONDS"
     done
+    [ $status -eq 0 ] || echo "  (ci/fuzz reported a finding; run it alone to see it)"
 }
 
 conformance_time

@@ -780,7 +780,9 @@ static void op_sendfd(struct run *r, const struct fz_op *op) {
     bool skip, bad_fd = (op->flags & FZ_FLAG_SKIP) != 0, safe = true;
     struct expect x;
     struct ep *e = conn_operand(r, op->a, &h, &x, &skip);
-    if(skip || (e && e->nfds == 8))
+    /* A coroutine blocked in brecv on the other end would take the byte. */
+    if(skip || (e && (e->nfds == 8 ||
+            (e->peer != NONE && r->eps[e->peer].busy_cell != NONE))))
         return;
     if(e) {
         safe = inflight(r, e) + 1 <= SAFE_INFLIGHT && e->sends < SAFE_SENDS;
