@@ -127,13 +127,18 @@ static void must(bool ok, const char *key) {
         fz_finding(key, "failed with %s", fz_errname(errno));
 }
 
+/* A fresh socket file name for a listener, with nothing left at it. */
+static void listener_name(char name[8]) {
+    snprintf(name, 8, "l%d", listeners_made++ % 100);
+    unlink(fz_path(name));
+}
+
 static void op_listen(uint8_t b) {
     int k = pick_block(b);
     if(k == -2 || free_slots() < 1)
         return;
     char name[8];
-    snprintf(name, sizeof(name), "l%d", listeners_made++ % 100);
-    unlink(fz_path(name));
+    listener_name(name);
     int h = k >= 0 ? ipc_listen_mem(fz_path(name), 8, &storage_of(k)->listener)
                    : ipc_listen(fz_path(name), 8);
     must(h >= 0, k >= 0 ? "ipc_listen_mem/free-storage/failed" : "ipc_listen/heap/failed");
@@ -146,8 +151,7 @@ static void op_listener_fromfd(uint8_t b) {
     if(k == -2 || free_slots() < 1)
         return;
     char name[8];
-    snprintf(name, sizeof(name), "l%d", listeners_made++ % 100);
-    unlink(fz_path(name));
+    listener_name(name);
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
     snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", fz_path(name));
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
