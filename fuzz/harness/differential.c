@@ -107,7 +107,7 @@ static int io_all(int fd, void *buf, size_t n, int writing) {
 
 /* Whether the peer answers within PEER_TIMEOUT_MS: a peer that hangs on
  * an input is killed, and the hang is a finding. */
-#define PEER_TIMEOUT_MS 10000
+#define PEER_TIMEOUT_MS 5000   /* under the replay's 10 s per input */
 
 static bool peer_answers(void) {
     struct pollfd p = {.fd = from_peer, .events = POLLIN};
@@ -145,14 +145,17 @@ static const char *outcome(const struct fz_step *s) {
          : s->outcome == FZ_SKIPPED ? "skipped" : fz_errname(s->err);
 }
 
-/* The call a step made, NULL-buffer receives named apart: a target may
- * treat skipping differently from receiving. */
+/* The call a step made, NULL-buffer receives named apart (a target may
+ * treat skipping differently from receiving), and calls on a connection
+ * where ipc_sendfd or ipc_recvfd failed named apart (what follows such a
+ * failure is the project's reading, spec/ipc_sendfd.md). */
 static const char *call_name(const struct fz_program *prog, const struct fz_step *s) {
     static char name[48];
     const struct fz_op *op = s->op < prog->n ? &prog->ops[s->op] : NULL;
-    snprintf(name, sizeof(name), "%s%s", fz_op_name((enum fz_opcode)s->code),
+    snprintf(name, sizeof(name), "%s%s%s", fz_op_name((enum fz_opcode)s->code),
         op && (int)op->code == s->code && (op->code == OP_BRECV || op->code == OP_BRECVL)
-            && (op->flags & FZ_FLAG_SKIP) ? "-null-buffer" : "");
+            && (op->flags & FZ_FLAG_SKIP) ? "-null-buffer" : "",
+        s->after_fd ? "-after-fd-call-failure" : "");
     return name;
 }
 
@@ -163,7 +166,8 @@ static void compare(const struct fz_program *prog, const struct fz_trace *ours,
     int n = ours->n < theirs->n ? ours->n : theirs->n;
     for(int i = 0; i < n; i++) {
         const struct fz_step *a = &ours->steps[i], *b = &theirs->steps[i];
-        if(a->outcome == b->outcome && a->err == b->err && a->sum == b->sum)
+        if(a->outcome == b->outcome && a->err == b->err && a->sum == b->sum &&
+                a->after_fd == b->after_fd)
             continue;
         char key[160], theirs_out[24];
         snprintf(theirs_out, sizeof(theirs_out), "%s", outcome(b));

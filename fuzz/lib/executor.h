@@ -30,6 +30,7 @@ struct fz_step {
                            FZ_SKIPPED: not run (a poisoned handle) */
     int32_t err;        /* errno when it failed */
     uint32_t sum;       /* checksum of bytes received, 0 otherwise */
+    int8_t after_fd;    /* the connection had a failed ipc_sendfd/ipc_recvfd */
 };
 
 #define FZ_SKIPPED 2
