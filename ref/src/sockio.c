@@ -106,17 +106,6 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
     return 0;
 }
 
-/* After a short receive: true when it proves the buffer empty.  In
- * general it does not: a read also stops at an out-of-band mark, after a
- * message that carried descriptors, or between writers' credentials, with
- * bytes still queued behind.  Between the two ends of an ipc_pair, though,
- * only ref writes, and ref sends neither out-of-band data nor credentials:
- * there a short read that brought no descriptor did empty the buffer. */
-static bool dill_sock_recv_emptied(struct dill_sock s,
-      const struct msghdr *m) {
-    return s.peer >= 0 && !(m->msg_flags & MSG_CTRUNC);
-}
-
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     char scratch[DILL_SCRATCH];
@@ -131,14 +120,11 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
             scratch, sizeof(scratch));
         ssize_t n = recvmsg(s.fd, &m, 0);
         dill_sock_moved(s, n, DILL_OUT);
+        /* A short receive is followed by another: the peer may have ended
+         * its stream already, and only a read can tell (its edge may have
+         * passed while nobody waited). */
         if(n > 0) {
             dill_iocursor_advance(&cur, (size_t)n);
-            if(!dill_iocursor_done(&cur) &&
-               (size_t)n < dill_iov_len(iov, m.msg_iovlen) &&
-               dill_sock_recv_emptied(s, &m) &&
-               dill_sock_may_wait(s.fd, DILL_IN, deadline) &&
-               dill_fd_wait(s.fd, DILL_IN, deadline) < 0)
-                return -1;
         } else if(n == 0) {
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
