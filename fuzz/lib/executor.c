@@ -700,10 +700,12 @@ static void op_send(struct run *r, const struct fz_op *op, bool list) {
     }
 }
 
-static uint32_t checksum(const uint8_t *p, size_t n) {
+/* FNV-1a over the bytes the list's buffers received (NULL bases skip). */
+static uint32_t checksum(const struct iolist *iol, int pieces) {
     uint32_t sum = 2166136261u;
-    for(size_t i = 0; i < n; i++)
-        sum = (sum ^ p[i]) * 16777619u;
+    for(int i = 0; i < pieces; i++)
+        for(size_t k = 0; iol[i].iol_base && k < iol[i].iol_len; k++)
+            sum = (sum ^ ((const uint8_t *)iol[i].iol_base)[k]) * 16777619u;
     return sum;
 }
 
@@ -788,7 +790,7 @@ static void op_recv(struct run *r, const struct fz_op *op, bool list) {
         finding(fn, "list", "modified", "the caller's list changed");
     bool ok = judge(r, fn, &x, rc, err, false);
     if(r->trace && ok)
-        r->trace->steps[r->trace->n - 1].sum = checksum(buf, op->len);
+        r->trace->steps[r->trace->n - 1].sum = checksum(iol, pieces);
     if(!e || (rc == -1 && err == EBUSY))
         return;
     if(ok) {
