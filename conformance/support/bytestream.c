@@ -258,6 +258,30 @@ void ds_check_recv_discard_epipe(ds_xfer op) {
     DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
 }
 
+static coroutine void take_one_byte(int s) {
+    char c;
+    brecv(s, &c, 1, -1);
+}
+
+/* The peer's done must show even when its wake-up came while nobody was
+ * waiting: a coroutine first makes the receiver's fd watched and takes one
+ * byte; the done then arrives with no receive pending; the receive that
+ * follows reads the rest (a short read) and must then see the end, not wait
+ * for news that already came. */
+void ds_check_recv_epipe_after_short_read(ds_xfer op) {
+    int s[2];
+    DS_SETUP(ipc_pair(s) == 0);
+    int cr = go(take_one_byte(s[0]));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(bsend(s[1], "xABCDE", 6, now() + 1000) == 0);
+    DS_SETUP(msleep(now() + 10) == 0);
+    DS_SETUP(ipc_done(s[1], now() + 1000) == 0);
+    DS_SETUP(msleep(now() + 10) == 0);
+    char buf[10];
+    DS_EXPECT_ERR(op(s[0], buf, sizeof(buf), now() + 1000), EPIPE, BYTESTREAM_ERRS);
+    DS_SETUP(hclose(cr) == 0 && hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
 /******************************************************************************/
 /*  I/O lists                                                                 */
 /******************************************************************************/

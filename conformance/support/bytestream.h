@@ -34,6 +34,7 @@ void ds_check_send_peer_closed(ds_xfer op);
 void ds_check_recv_discard(ds_xfer op);
 void ds_check_recv_discard_waits(ds_xfer op);
 void ds_check_recv_discard_epipe(ds_xfer op);
+void ds_check_recv_epipe_after_short_read(ds_xfer op);
 
 /* I/O lists (bsendl, brecvl). */
 typedef int (*ds_xferl)(int s, struct iolist *first, struct iolist *last,

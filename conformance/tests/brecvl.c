@@ -17,6 +17,7 @@ DS_TEST(brecvl, deadline_infinite_waits_for_peer, "deadline -1 blocks until the 
 DS_TEST(brecvl, unusable_after_timeout, "after a failed transfer (a timeout) the direction cannot be used from then on") { ds_check_unusable_after_timeout(ds_brecvl, false); }
 DS_TEST(brecvl, roundtrip_pair, "receives exactly the bytes sent (ipc_pair)") { ds_check_roundtrip(ds_bsendl, ds_brecvl, DS_PAIR); }
 DS_TEST(brecvl, EPIPE_after_peer_done, "the peer half-closed and all data was read: EPIPE") { ds_check_recv_epipe(ds_brecvl); }
+DS_TEST(brecvl, EPIPE_after_short_read, "the peer's done that came while nobody waited still ends a receive that read the rest: EPIPE") { ds_check_recv_epipe_after_short_read(ds_brecvl); }
 DS_TEST(brecvl, no_partial_receive, "no partial receive: a short read fails and the direction stays failed") { ds_check_recv_no_partial(ds_brecvl); }
 DS_TEST(brecvl, null_buffer_discards, "a NULL buffer receives and drops the bytes") { ds_check_recv_discard(ds_brecvl); }
 DS_TEST(brecvl, ETIMEDOUT_null_buffer, "a NULL buffer still needs its bytes: deadline 0 with none there gives ETIMEDOUT") { ds_check_recv_discard_waits(ds_brecvl); }
