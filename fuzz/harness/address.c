@@ -200,6 +200,7 @@ static void make_thing(enum action a, const char *path) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fz_save_input(data, size);
     static int warm;
     if(!warm++)
         fz_warm_up();

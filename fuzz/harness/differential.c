@@ -183,6 +183,7 @@ static void compare(const struct fz_program *prog, const struct fz_trace *ours,
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fz_save_input(data, size);
     static int warm;
     if(!warm++)
         fz_warm_up();

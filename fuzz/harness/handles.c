@@ -16,6 +16,7 @@
 const char fz_harness[] = "handles";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fz_save_input(data, size);
     static int warm;
     if(!warm++)
         fz_warm_up();

@@ -173,6 +173,7 @@ static void one_call(struct shape *s, const int pair[2]) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fz_save_input(data, size);
     static int warm;
     if(!warm++)
         fz_warm_up();

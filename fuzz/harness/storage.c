@@ -284,6 +284,7 @@ static void op_null_storage(uint8_t c) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fz_save_input(data, size);
     static int warm;
     if(!warm++) {
         fz_warm_up();

@@ -125,7 +125,8 @@ static void finding(enum fz_fn fn, const char *situation, const char *observed,
 }
 
 static void record(struct run *r, int rc, int err, uint32_t sum) {
-    if(!r->trace)
+    const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
+    if(!r->trace || r->trace->n == room)
         return;
     struct fz_step *s = &r->trace->steps[r->trace->n++];
     s->op = (int16_t)r->op;
@@ -233,7 +234,8 @@ static void skip_step(struct run *r) {
     if(!r->trace)
         return;
     record(r, 0, 0, 0);
-    r->trace->steps[r->trace->n - 1].outcome = FZ_SKIPPED;
+    if(r->trace->n > 0)
+        r->trace->steps[r->trace->n - 1].outcome = FZ_SKIPPED;
 }
 
 /* An operand's handle number and the slot that holds it (NONE: no live
@@ -789,7 +791,7 @@ static void op_recv(struct run *r, const struct fz_op *op, bool list) {
     if(list && r->mode == FZ_ORACLE && memcmp(copy, iol, sizeof(iol)) != 0)
         finding(fn, "list", "modified", "the caller's list changed");
     bool ok = judge(r, fn, &x, rc, err, false);
-    if(r->trace && ok)
+    if(r->trace && ok && r->trace->n > 0)
         r->trace->steps[r->trace->n - 1].sum = checksum(iol, pieces);
     if(!e || (rc == -1 && err == EBUSY))
         return;

@@ -37,7 +37,9 @@ struct fz_step {
 
 struct fz_trace {
     int n;
-    struct fz_step steps[FZ_MAX_OPS + FZ_NSLOTS];
+    /* An operation records up to three steps (ipc_fromfd's two calls, a
+     * coroutine closed before its connection), the teardown one a slot. */
+    struct fz_step steps[FZ_MAX_OPS * 3 + FZ_NSLOTS];
 };
 
 /* Runs `prog`; `trace` may be NULL in FZ_ORACLE mode.  Every object the

@@ -62,3 +62,20 @@ void fz_finding(const char *key, const char *fmt, ...) {
     fflush(stderr);
     abort();
 }
+
+/* DILLSPEC_FUZZ_LAST_INPUT=FILE keeps a copy of the input being run, for
+ * a crash that takes the fuzzer's own handler down with it (a SEGV on a
+ * coroutine's stack, say): ci/fuzz then keeps that file as the artifact. */
+void fz_save_input(const uint8_t *data, size_t size) {
+    static const char *path;
+    static int checked;
+    if(!checked++)
+        path = getenv("DILLSPEC_FUZZ_LAST_INPUT");
+    if(!path || !*path)
+        return;
+    FILE *f = fopen(path, "wb");
+    if(!f)
+        return;
+    fwrite(data, 1, size, f);
+    fclose(f);
+}

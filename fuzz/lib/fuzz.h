@@ -60,6 +60,9 @@ void fz_finding(const char *key, const char *fmt, ...)
  * or hang the target, so fuzzing can go on past a known defect. */
 bool fz_known(const char *key);
 
+/* Copies the input about to run to DILLSPEC_FUZZ_LAST_INPUT, if set. */
+void fz_save_input(const uint8_t *data, size_t size);
+
 /******************************************************************************/
 /*  Hygiene between inputs                                                    */
 /******************************************************************************/
