@@ -211,12 +211,19 @@ static int first_of_kind(struct run *r, enum kind a, enum kind b) {
 /* Handle numbers a known target defect left pointing at freed memory
  * (the "ipc_close/dangling-handle/crash" key): never touched again, in this
  * input or a later one, since the target never frees the number. */
-static int poisoned[256];
-static int npoisoned;
+static int *poisoned;
+static int npoisoned, poison_room;
 
+/* The list only grows, as the target's table of dangling numbers does: a
+ * long fuzzing run makes thousands. */
 static void poison(int h) {
-    if(npoisoned < (int)(sizeof(poisoned) / sizeof(poisoned[0])))
-        poisoned[npoisoned++] = h;
+    if(npoisoned == poison_room) {
+        poison_room = poison_room ? 2 * poison_room : 256;
+        poisoned = realloc(poisoned, sizeof(int) * (size_t)poison_room);
+        if(!poisoned)
+            abort();
+    }
+    poisoned[npoisoned++] = h;
 }
 
 static bool is_poisoned(int h) {
