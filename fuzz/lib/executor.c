@@ -940,7 +940,8 @@ static void op_ipc_close(struct run *r, const struct fz_op *op) {
             !r->eps[e->peer].sent_unknown;
         /* It waits for the peer's done: -1 only when that has come. */
         safe = peer_done || !peer_alive(r, e);
-        if(e->out_done || e->out_dead || e->in_dead || e->busy_cell != NONE)
+        if(e->out_done || e->out_dead || e->in_dead || e->in_unsure ||
+                e->busy_cell != NONE)
             x = EITHER("after-failure", 0);
         else if(!peer_alive(r, e))
             x = EITHER("peer-closed", ECONNRESET);
