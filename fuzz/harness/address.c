@@ -200,12 +200,8 @@ static void make_thing(enum action a, const char *path) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    fz_save_input(data, size);
-    static int warm;
-    if(!warm++)
-        fz_warm_up();
+    int fds = fz_begin_input(data, size);
     struct fz_in in = {data, size};
-    int fds = fz_count_fds();
     /* Names the components refer to: "l" a symlink to "d", "loop" a loop. */
     make_thing(MKDIR, fz_path("d"));
     make_thing(MKFILE, fz_path("f"));

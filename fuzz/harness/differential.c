@@ -183,10 +183,7 @@ static void compare(const struct fz_program *prog, const struct fz_trace *ours,
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    fz_save_input(data, size);
-    static int warm;
-    if(!warm++)
-        fz_warm_up();
+    fz_begin_input(data, size);
     static struct fz_program prog;
     static struct fz_trace ours, theirs;
     if(size > FZ_MAX_OPS * 5)

@@ -16,13 +16,9 @@
 const char fz_harness[] = "handles";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    fz_save_input(data, size);
-    static int warm;
-    if(!warm++)
-        fz_warm_up();
+    int fds = fz_begin_input(data, size);
     static struct fz_program prog;
     fz_decode(data, size, &prog);
-    int fds = fz_count_fds();
     fz_execute(&prog, FZ_ORACLE, NULL);
     fz_clean_dir();
     fz_check_fds(fds, "the program closed every handle");

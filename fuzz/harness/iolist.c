@@ -173,12 +173,8 @@ static void one_call(struct shape *s, const int pair[2]) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    fz_save_input(data, size);
-    static int warm;
-    if(!warm++)
-        fz_warm_up();
+    int fds = fz_begin_input(data, size);
     struct fz_in in = {data, size};
-    int fds = fz_count_fds();
     for(int call = 0; call < MAX_CALLS && !fz_empty(&in); call++) {
         int pair[2];
         if(ipc_pair(pair) != 0)

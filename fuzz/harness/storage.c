@@ -284,14 +284,11 @@ static void op_null_storage(uint8_t c) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    fz_save_input(data, size);
-    static int warm;
-    if(!warm++) {
-        fz_warm_up();
+    static int mapped;
+    if(!mapped++)
         map_blocks();
-    }
+    int fds = fz_begin_input(data, size);
     struct fz_in in = {data, size};
-    int fds = fz_count_fds();
     for(int op = 0; op < MAX_OPS && !fz_empty(&in); op++) {
         enum action a = (enum action)(fz_u8(&in) % NACTIONS);
         uint8_t b = fz_u8(&in), c = fz_u8(&in);

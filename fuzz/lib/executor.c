@@ -1122,3 +1122,11 @@ void fz_warm_up(void) {
         hclose(pair[1]);
     }
 }
+
+int fz_begin_input(const uint8_t *data, size_t size) {
+    static int warm;
+    fz_save_input(data, size);
+    if(!warm++)
+        fz_warm_up();
+    return fz_count_fds();
+}

@@ -51,4 +51,9 @@ void fz_execute(const struct fz_program *prog, enum fz_mode mode,
  * poller's fd, say), so that fd counts taken afterwards are stable. */
 void fz_warm_up(void);
 
+/* What every harness does first with an input: keeps a copy of it
+ * (fz_save_input), warms the target up once, and returns the number of
+ * open fds that the input must leave as it found. */
+int fz_begin_input(const uint8_t *data, size_t size);
+
 #endif
