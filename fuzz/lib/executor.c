@@ -662,9 +662,39 @@ static int build_list(struct iolist *iol, uint8_t *buf, size_t len, int pieces,
     return pieces;
 }
 
-/* bsend(3)/bsendl(3): "There is no such thing as partial send"; after a
- * failure "the socket cannot be used for sending from that point on";
- * ipc_done(3) ends the outbound half. */
+/* What a send of `len` bytes on `e` may do (bsend(3): "There is no such
+ * thing as partial send"; after a failure "the socket cannot be used for
+ * sending from that point on"; ipc_done(3) ends the outbound half), and
+ * whether it is sure to complete without waiting. */
+static struct expect send_expect(struct run *r, const struct ep *e, size_t len,
+        bool *safe) {
+    *safe = inflight(r, e) + len <= SAFE_INFLIGHT && e->sends < SAFE_SENDS;
+    if(e->out_done)
+        return MUST_FAIL("after-done", EPIPE);
+    if(e->out_dead)
+        return MUST_FAIL(e->fd_failed ? "after-fd-call-failure" : "after-failure", 0);
+    if(!peer_alive(r, e)) {
+        *safe = false;
+        return EITHER("peer-closed", EPIPE, ECONNRESET);
+    }
+    return *safe ? MUST_SUCCEED("room") : EITHER("maybe-full", ETIMEDOUT);
+}
+
+/* The model after a send of `len` bytes (an fd's byte when `fd_call`). */
+static void account_send(struct ep *e, bool ok, uint32_t len, bool fd_call) {
+    e->sends++;
+    if(ok) {
+        if(fd_call)
+            e->fdpos[e->nfds++] = e->sent;
+        e->sent += len;
+    } else if(!e->out_done) {
+        e->fd_failed |= fd_call && !e->out_dead;
+        e->out_dead = true;
+        e->sent_unknown = true;   /* part of it may have gone */
+    }
+}
+
+/* bsend(3)/bsendl(3), with the caller's list checked unchanged. */
 static void op_send(struct run *r, const struct fz_op *op, bool list) {
     enum fz_fn fn = list ? FZ_BSENDL : FZ_BSEND;
     int h;
@@ -673,19 +703,8 @@ static void op_send(struct run *r, const struct fz_op *op, bool list) {
     struct ep *e = conn_operand(r, op->a, &h, &x, &skip);
     if(skip)
         return;
-    if(e) {
-        safe = inflight(r, e) + op->len <= SAFE_INFLIGHT && e->sends < SAFE_SENDS;
-        if(e->out_done)
-            x = MUST_FAIL("after-done", EPIPE);
-        else if(e->out_dead)
-            x = MUST_FAIL(e->fd_failed ? "after-fd-call-failure" : "after-failure", 0);
-        else if(!peer_alive(r, e))
-            x = EITHER("peer-closed", EPIPE, ECONNRESET), safe = false;
-        else if(safe)
-            x = MUST_SUCCEED("room");
-        else
-            x = EITHER("maybe-full", ETIMEDOUT);
-    }
+    if(e)
+        x = send_expect(r, e, op->len, &safe);
     static uint8_t buf[4096];
     for(size_t i = 0; e && i < op->len; i++)
         buf[i] = pattern((int)(e - r->eps), e->sent + (uint32_t)i);
@@ -698,15 +717,8 @@ static void op_send(struct run *r, const struct fz_op *op, bool list) {
     if(list && r->mode == FZ_ORACLE && memcmp(copy, iol, sizeof(iol)) != 0)
         finding(fn, "list", "modified", "the caller's list changed");
     bool ok = judge(r, fn, &x, rc, err, false);
-    if(!e)
-        return;
-    e->sends++;
-    if(ok) {
-        e->sent += (uint32_t)op->len;
-    } else if(!e->out_done) {
-        e->out_dead = true;
-        e->sent_unknown = true;
-    }
+    if(e)
+        account_send(e, ok, (uint32_t)op->len, false);
 }
 
 /* FNV-1a over the bytes the list's buffers received (NULL bases skip). */
@@ -826,19 +838,8 @@ static void op_sendfd(struct run *r, const struct fz_op *op) {
         skip_step(r);
         return;
     }
-    if(e) {
-        safe = inflight(r, e) + 1 <= SAFE_INFLIGHT && e->sends < SAFE_SENDS;
-        if(bad_fd)
-            x = MUST_FAIL("bad-fd", EINVAL);
-        else if(e->out_done)
-            x = MUST_FAIL("after-done", EPIPE);
-        else if(e->out_dead)
-            x = MUST_FAIL(e->fd_failed ? "after-fd-call-failure" : "after-failure", 0);
-        else if(!peer_alive(r, e))
-            x = EITHER("peer-closed", EPIPE, ECONNRESET), safe = false;
-        else
-            x = safe ? MUST_SUCCEED("room") : EITHER("maybe-full", ETIMEDOUT);
-    }
+    if(e)
+        x = bad_fd ? MUST_FAIL("bad-fd", EINVAL) : send_expect(r, e, 1, &safe);
     int p[2] = {-1, -1};
     if(!bad_fd && pipe(p) != 0)
         return;
@@ -848,17 +849,8 @@ static void op_sendfd(struct run *r, const struct fz_op *op) {
         close(p[0]);      /* the caller keeps its own copy: closing it is ours */
         close(p[1]);
     }
-    if(!e || bad_fd)
-        return;
-    e->sends++;
-    if(ok) {
-        e->fdpos[e->nfds++] = e->sent;
-        e->sent++;
-    } else if(!e->out_done) {
-        e->fd_failed |= !e->out_dead;
-        e->out_dead = true;
-        e->sent_unknown = true;
-    }
+    if(e && !bad_fd)
+        account_send(e, ok, 1, true);
 }
 
 /* ipc_recvfd: the fd sent at this point of the stream, EPROTO when the byte
