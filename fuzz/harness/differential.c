@@ -94,17 +94,6 @@ static void start_peer(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
-static int io_all(int fd, void *buf, size_t n, int writing) {
-    for(size_t done = 0; done < n;) {
-        ssize_t k = writing ? write(fd, (char *)buf + done, n - done)
-                            : read(fd, (char *)buf + done, n - done);
-        if(k <= 0)
-            return -1;
-        done += (size_t)k;
-    }
-    return 0;
-}
-
 /* Whether the peer answers within PEER_TIMEOUT_MS: a peer that hangs on
  * an input is killed, and the hang is a finding. */
 #define PEER_TIMEOUT_MS 5000   /* under the replay's 10 s per input */
@@ -126,11 +115,11 @@ static bool peer_answers(void) {
 static int peer_trace(const uint8_t *data, uint32_t size, struct fz_trace *t) {
     if(peer < 0)
         start_peer();
-    if(io_all(to_peer, &size, sizeof(size), 1) == 0 &&
-            io_all(to_peer, (void *)data, size, 1) == 0 && peer_answers() &&
-            io_all(from_peer, &t->n, sizeof(t->n), 0) == 0 &&
+    if(fz_io_all(to_peer, &size, sizeof(size), true) == 0 &&
+            fz_io_all(to_peer, (void *)data, size, true) == 0 && peer_answers() &&
+            fz_io_all(from_peer, &t->n, sizeof(t->n), false) == 0 &&
             t->n >= 0 && t->n <= (int)(sizeof(t->steps) / sizeof(t->steps[0])) &&
-            io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), 0) == 0)
+            fz_io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), false) == 0)
         return 1;
     int status = 0;
     close(to_peer);

@@ -105,6 +105,10 @@ const char *fz_errname(int err);
  * "<fn>/undocumented/<errno>" otherwise. */
 void fz_check_documented(enum fz_fn fn, int rc, int err);
 
+/* Reads or writes all `n` bytes of a pipe: 0, or -1 at EOF or an error.
+ * The differential harness and its peer speak through it. */
+int fz_io_all(int fd, void *buf, size_t n, bool writing);
+
 /* Milliseconds of a monotonic clock that does not depend on the target. */
 int64_t fz_ms(void);
 

@@ -88,3 +88,14 @@ int64_t fz_ms(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int fz_io_all(int fd, void *buf, size_t n, bool writing) {
+    for(size_t done = 0; done < n;) {
+        ssize_t k = writing ? write(fd, (char *)buf + done, n - done)
+                            : read(fd, (char *)buf + done, n - done);
+        if(k <= 0)
+            return -1;
+        done += (size_t)k;
+    }
+    return 0;
+}

@@ -15,26 +15,6 @@
 
 const char fz_harness[] = "trace";
 
-static int read_all(int fd, void *buf, size_t n) {
-    for(size_t got = 0; got < n;) {
-        ssize_t k = read(fd, (char *)buf + got, n - got);
-        if(k <= 0)
-            return -1;
-        got += (size_t)k;
-    }
-    return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t n) {
-    for(size_t put = 0; put < n;) {
-        ssize_t k = write(fd, (const char *)buf + put, n - put);
-        if(k <= 0)
-            return -1;
-        put += (size_t)k;
-    }
-    return 0;
-}
-
 int main(void) {
     static uint8_t input[FZ_MAX_OPS * 5];
     static struct fz_program prog;
@@ -42,14 +22,14 @@ int main(void) {
     fz_warm_up();
     for(;;) {
         uint32_t size;
-        if(read_all(0, &size, sizeof(size)) != 0 || size > sizeof(input) ||
-                read_all(0, input, size) != 0)
+        if(fz_io_all(0, &size, sizeof(size), false) != 0 || size > sizeof(input) ||
+                fz_io_all(0, input, size, false) != 0)
             return 0;
         fz_decode(input, size, &prog);
         fz_execute(&prog, FZ_TRACE, &trace);
         fz_clean_dir();
         size_t n = sizeof(trace.n) + (size_t)trace.n * sizeof(trace.steps[0]);
-        if(write_all(1, &trace, n) != 0)
+        if(fz_io_all(1, &trace, n, true) != 0)
             return 1;
     }
 }
