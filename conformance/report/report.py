@@ -8,7 +8,12 @@
 
 The catalogue is read from the tests themselves (DS_TEST/DS_TWIN carry the
 page, the name and the clause) plus conformance/assertions/waivers.tsv for
-rows no test can check.  Verdicts: PASS, FAIL, CRASH, TIMEOUT, XFAIL, XPASS,
+rows no test can check.  conformance/assertions/spine.tsv gives each row its
+`spec` (the page and line of the clause, e.g. ipc_accept.txt:39, or
+ref/README#reading-N for one of ref's numbered readings) and its `ref` (the
+ref/src function that implements it); `catalogue --check` fails on a row
+without them, a page line or reading that does not exist, or a `ref` that
+ref/src does not define.  Verdicts: PASS, FAIL, CRASH, TIMEOUT, XFAIL, XPASS,
 UNRESOLVED, UNTESTED, UNDOCUMENTED-ERRNO, NOT-RUN.
 """
 import json
@@ -20,6 +25,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.dirname(HERE)
 CATALOGUE = os.path.join(SUITE, "assertions.tsv")
 WAIVERS = os.path.join(SUITE, "assertions", "waivers.tsv")
+SPINE = os.path.join(SUITE, "assertions", "spine.tsv")
+ROOT = os.path.dirname(SUITE)
+# The pages are not part of the project: DILLSPEC_SPEC, or beside the checkout.
+SPEC_DIR = os.path.normpath(os.environ.get("DILLSPEC_SPEC") or
+                            os.path.join(ROOT, "..", "shared", "spec"))
 OK = {"PASS", "XFAIL", "UNTESTED"}
 
 MACRO = re.compile(r'DS_(TEST|TWIN)\((\w+),\s*(\w+),\s*"((?:[^"\\]|\\.)*)"\)', re.S)
@@ -71,10 +81,83 @@ def write_tsv(path, rows, cols):
             f.write("\t".join(r.get(c, "").replace("\t", " ") for c in cols) + "\n")
 
 
+def ref_functions():
+    """The functions ref/src defines (a definition starts in column 0)."""
+    names = set()
+    src = os.path.join(ROOT, "ref", "src")
+    for fn in os.listdir(src):
+        if fn.endswith(".c"):
+            with open(os.path.join(src, fn)) as f:
+                names.update(re.findall(r"^[A-Za-z_][\w \t\*]*?\b(\w+)\([^;]*$", f.read(), re.M))
+    return names
+
+
+def readings():
+    with open(os.path.join(ROOT, "ref", "README.md")) as f:
+        return {int(n) for n in re.findall(r"^(\d+)\. \*\*", f.read(), re.M)}
+
+
+def page_lines(page):
+    sub = "" if page.endswith(".md") else "man"
+    path = os.path.join(SPEC_DIR, sub, page)
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read().split("\n")
+
+
+def spine_problems(rows):
+    """What is wrong with the spec/ref columns of `rows`, as messages."""
+    problems, missing = [], [r["id"] for r in rows if not r["spec"] or not r["ref"]]
+    if missing:
+        problems.append("%d row(s) lack spec or ref in conformance/assertions/spine.tsv "
+                        "(id<TAB>spec<TAB>ref): %s" % (len(missing), ", ".join(missing)))
+    if not os.path.isdir(SPEC_DIR):
+        # Users running the suite need not have the pages; ci/test does.
+        msg = "the pages are not at %s (set DILLSPEC_SPEC): page lines not checked" % SPEC_DIR
+        if os.environ.get("DILLSPEC_SPEC_REQUIRED"):
+            problems.append(msg)
+        else:
+            print("report.py: note: " + msg, file=sys.stderr)
+    funcs, nums = ref_functions(), readings()
+    ids = {r["id"] for r in rows}
+    for s in read_tsv(SPINE):
+        if s["id"] not in ids:
+            problems.append("%s: in spine.tsv but no test or waiver has this id" % s["id"])
+    for r in rows:
+        spec, ref = r["spec"], r["ref"]
+        if ref and ref not in funcs:
+            problems.append("%s: ref %s is not a function of ref/src" % (r["id"], ref))
+        m = re.match(r"^ref/README#reading-(\d+)$", spec)
+        if m:
+            if int(m.group(1)) not in nums:
+                problems.append("%s: ref/README has no reading %s" % (r["id"], m.group(1)))
+            continue
+        m = re.match(r"^([a-z_]+\.(?:txt|md)):(\d+)$", spec)
+        if spec and not m:
+            problems.append("%s: spec %r is neither PAGE:LINE nor ref/README#reading-N"
+                            % (r["id"], spec))
+        elif m:
+            lines = page_lines(m.group(1))
+            n = int(m.group(2))
+            if lines is None and os.path.isdir(SPEC_DIR):
+                problems.append("%s: no page %s under %s" % (r["id"], m.group(1), SPEC_DIR))
+            elif lines is not None and ( not 0 < n <= len(lines) or not lines[n - 1].strip()):
+                problems.append("%s: %s has no text at line %d" % (r["id"], m.group(1), n))
+    return problems
+
+
 def cmd_catalogue(args):
     rows = catalogue_rows()
-    cols = ["id", "clause", "test", "waiver"]
+    spine = {s["id"]: s for s in read_tsv(SPINE)}
+    for r in rows:
+        r["spec"] = spine.get(r["id"], {}).get("spec", "")
+        r["ref"] = spine.get(r["id"], {}).get("ref", "")
+    cols = ["id", "clause", "spec", "ref", "test", "waiver"]
     if "--check" in args:
+        problems = spine_problems(rows)
+        for p in problems:
+            print("report.py: " + p, file=sys.stderr)
         tmp = CATALOGUE + ".new"
         write_tsv(tmp, rows, cols)
         same = open(tmp).read() == (open(CATALOGUE).read() if os.path.exists(CATALOGUE) else "")
@@ -82,9 +165,16 @@ def cmd_catalogue(args):
         if not same:
             sys.exit("report.py: conformance/assertions.tsv is stale: run "
                      "conformance/report/report.py catalogue")
+        if problems:
+            sys.exit("report.py: the catalogue's spine is incomplete (%d problem(s))"
+                     % len(problems))
         return
     write_tsv(CATALOGUE, rows, cols)
     print("%d assertions written to conformance/assertions.tsv" % len(rows))
+    missing = [r["id"] for r in rows if not r["spec"] or not r["ref"]]
+    if missing:
+        print("%d without spec/ref (add them to conformance/assertions/spine.tsv): %s"
+              % (len(missing), ", ".join(missing)))
 
 
 def verdict(test):
