@@ -125,6 +125,7 @@ int dill_bundle_wait(int bndl, int64_t deadline) {
 /* bundle(3): "When hclose() is called on the bundle, all the coroutines
  * contained in the bundle will be canceled ... The hclose() function itself
  * won't exit until all the coroutines in the bundle exit." */
+/* spine: hclose/bundle-cancels-and-waits */
 static void dill_bundle_close(struct dill_hvfs *vfs) {
     struct dill_bundle *b = (struct dill_bundle *)vfs;
     struct dill_cr *self = dill_self();

@@ -4,6 +4,8 @@
 
 #include "libdill.h"
 
+/* spine: now/deadline-arithmetic now/milliseconds now/monotonic
+ * now/never-special-values; ref/README reading 21 */
 int64_t dill_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -77,6 +77,9 @@ int dill_hmake(struct dill_hvfs *vfs) {
     return h;
 }
 
+/* spine: brecv/EBADF brecvl/EBADF bsend/EBADF bsendl/EBADF hclose/EBADF
+ * ipc_accept/EBADF ipc_accept_mem/EBADF ipc_close/EBADF ipc_done/EBADF
+ * ipc_recvfd/EBADF ipc_sendfd/EBADF; ref/README reading 20 */
 static struct dill_hvfs *dill_hget(int h) {
     if(h < 0 || h >= ht.used || !ht.slots[h].vfs) {
         errno = EBADF;
@@ -85,6 +88,9 @@ static struct dill_hvfs *dill_hget(int h) {
     return ht.slots[h].vfs;
 }
 
+/* spine: brecv/ENOTSUP brecvl/ENOTSUP bsend/ENOTSUP bsendl/ENOTSUP
+ * ipc_accept/ENOTSUP ipc_accept_mem/ENOTSUP ipc_close/ENOTSUP
+ * ipc_done/ENOTSUP ipc_recvfd/ENOTSUP ipc_sendfd/ENOTSUP */
 void *dill_hquery(int h, const void *type) {
     struct dill_hvfs *vfs = dill_hget(h);
     if(!vfs)
@@ -99,6 +105,7 @@ void *dill_hquery(int h, const void *type) {
  * been closed, the object is deallocated immediately".  One handle per
  * object here, so the object goes now.  The number is freed first: closing
  * a bundle may run other coroutines, and they must already see EBADF. */
+/* spine: hclose/listener */
 int dill_hclose(int h) {
     struct dill_hvfs *vfs = dill_hget(h);
     if(!vfs)

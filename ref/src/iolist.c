@@ -14,6 +14,7 @@ static int dill_einval(void) {
  * don't belong to the same list. If there's a loop in the list. If iol_rsvd
  * of any item is non-zero."  A loop is found with two pointers, one twice as
  * fast (Floyd): no marking, so the list is never touched. */
+/* spine: brecvl/EINVAL bsendl/EINVAL; ref/README reading 19 */
 int dill_iolist_check(struct dill_iolist *first, struct dill_iolist *last,
       bool sending) {
     if(!first || !last || last->iol_next)
@@ -49,6 +50,7 @@ struct dill_iocursor dill_iocursor_start(struct dill_iolist *first) {
     return c;
 }
 
+/* spine: brecvl/list-restored bsendl/list-restored */
 int dill_iocursor_fill(const struct dill_iocursor *c, struct iovec *iov,
       int max, void *scratch, size_t scratch_len) {
     int n = 0;

@@ -15,6 +15,7 @@ const int dill_ipc_conn_type = 0;
 _Static_assert(sizeof(struct dill_ipc_conn) <= sizeof(struct dill_ipc_storage),
     "struct ipc_storage too small");
 
+/* spine: brecv/EBUSY brecvl/EBUSY bsend/EBUSY bsendl/EBUSY */
 int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
     if(d->busy) {
         errno = EBUSY;  /* "The handle is currently being used by a different
@@ -29,6 +30,9 @@ int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
     return 0;
 }
 
+/* spine: brecv/no-partial-receive brecv/unusable-after-timeout
+ * brecvl/no-partial-receive brecvl/unusable-after-timeout
+ * bsend/unusable-after-timeout bsendl/unusable-after-timeout */
 int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
     int err = errno;
     if(rc < 0 && err == EBADF)
@@ -47,6 +51,7 @@ struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c) {
     return s;
 }
 
+/* spine: ipc_done/EPIPE */
 static int dill_ipc_bsendl(struct dill_bsock_vfs *vfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     (void)last;
@@ -81,6 +86,8 @@ static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
 /* hclose(3): "all associated resources are deallocated" - without waiting:
  * "outbound network data may not be flushed".  Calls blocked on the
  * connection in other coroutines wake and fail with EBADF (fdclean). */
+/* spine: hclose/closes-connection-fd hclose/does-not-block
+ * ipc_fromfd/hclose-closes-fd ipc_fromfd_mem/hclose-closes-fd */
 static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
     struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
     if(c->peer) {
@@ -96,6 +103,8 @@ static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
         free(c);
 }
 
+/* spine: ipc_accept/ENOMEM ipc_accept_mem/ENOMEM ipc_connect/ENOMEM
+ * ipc_connect_mem/ENOMEM ipc_fromfd/ENOMEM ipc_fromfd_mem/ENOMEM */
 int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
     if(dill_fd_track(fd) < 0)
         return -1;
@@ -117,6 +126,7 @@ int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
 }
 
 /* Ends our outbound stream; an in-thread peer's readers see it at once. */
+/* spine: ipc_done/inbound-still-works */
 static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
     shutdown(c->fd, SHUT_WR);
     c->done = true;
@@ -127,6 +137,8 @@ static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
 /* ipc_done(3): "closes the outbound half of IPC connection.  This will cause
  * the peer to get EPIPE error after it has received all the data."  Nothing
  * is buffered in ref, so the deadline never matters. */
+/* spine: ipc_done/EPIPE ipc_done/deadline-0-does-not-block
+ * ipc_done/peer-reads-data-then-EPIPE */
 int dill_ipc_done(int s, int64_t deadline) {
     (void)deadline;
     struct dill_ipc_conn *c = dill_hquery(s, &dill_ipc_conn_type);
@@ -144,6 +156,9 @@ int dill_ipc_done(int s, int64_t deadline) {
 
 /* The terminal handshake: say we are done, then read (and drop) whatever
  * the peer still sends until it ends the stream too. */
+/* spine: ipc_close/ECONNRESET ipc_close/ETIMEDOUT
+ * ipc_close/handshake-succeeds ipc_pair/ipc-close-handshake
+ * ipc_pair_mem/ipc-close-handshake */
 static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     if(dill_check_canceled() < 0)
         return -1;
@@ -166,6 +181,11 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
  * The socket is closed even in the case of error.  It can also be used to
  * close IPC listener socket in which case it's equivalent to calling
  * hclose." */
+/* spine: ipc_close/closed-even-on-error ipc_close/listener-equals-hclose
+ * ipc_fromfd/ipc-close-closes-fd ipc_fromfd_mem/ipc-close-closes-fd
+ * ipc_listen/closed-by-ipc-close ipc_listen_mem/closed-by-ipc-close
+ * ipc_listener_fromfd/ipc-close-closes-fd
+ * ipc_listener_fromfd_mem/ipc-close-closes-fd */
 int dill_ipc_close(int s, int64_t deadline) {
     if(dill_hquery(s, &dill_ipc_listener_type))
         return dill_hclose(s);

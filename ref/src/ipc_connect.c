@@ -12,6 +12,13 @@
 /* A UNIX socket connects at once or not at all; EAGAIN means the listener's
  * backlog is full and there is no event to wait for, so we ask again every
  * few milliseconds until the deadline. */
+/* spine: ipc_connect/EACCES ipc_connect/ECONNREFUSED ipc_connect/ECONNRESET
+ * ipc_connect/ELOOP ipc_connect/ENOENT ipc_connect/ENOTDIR
+ * ipc_connect/ETIMEDOUT ipc_connect/deadline-infinite-waits-for-room
+ * ipc_connect_mem/EACCES ipc_connect_mem/ECONNREFUSED
+ * ipc_connect_mem/ECONNRESET ipc_connect_mem/ELOOP ipc_connect_mem/ENOENT
+ * ipc_connect_mem/ENOTDIR ipc_connect_mem/ETIMEDOUT
+ * ipc_connect_mem/deadline-infinite-waits-for-room */
 static int dill_ipc_connect_fd(const struct sockaddr_un *sa, int64_t deadline) {
     int fd = dill_ipc_socket();
     if(fd < 0)
@@ -54,10 +61,12 @@ static int dill_ipc_connect_in(const char *addr, struct dill_ipc_storage *mem,
     return dill_ipc_fd_close_unless(dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem), fd);
 }
 
+/* spine: ipc_connect/success-connection-works */
 int dill_ipc_connect(const char *addr, int64_t deadline) {
     return dill_ipc_connect_in(addr, NULL, deadline);
 }
 
+/* spine: ipc_connect_mem/success-connection-works */
 int dill_ipc_connect_mem(const char *addr, struct dill_ipc_storage *mem,
       int64_t deadline) {
     if(!mem) {

@@ -37,12 +37,16 @@ static int dill_ipc_adopt_fd(int fd, bool listening) {
 
 /* On success the handle owns the fd: "ipc_close function ... will also close
  * the underlying file descriptor".  On failure the fd stays the caller's. */
+/* spine: ipc_fromfd/EMFILE ipc_fromfd/ENFILE
+ * ipc_fromfd/success-wraps-connected-socket */
 int dill_ipc_fromfd(int fd) {
     if(dill_ipc_adopt_fd(fd, false) < 0)
         return -1;
     return dill_ipc_conn_make(fd, NULL);
 }
 
+/* spine: ipc_fromfd_mem/EMFILE ipc_fromfd_mem/ENFILE
+ * ipc_fromfd_mem/success-wraps-connected-socket */
 int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem) {
     if(!mem) {
         errno = EINVAL;
@@ -53,12 +57,16 @@ int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem) {
     return dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem);
 }
 
+/* spine: ipc_listener_fromfd/EMFILE ipc_listener_fromfd/ENFILE
+ * ipc_listener_fromfd/success-accepts */
 int dill_ipc_listener_fromfd(int fd) {
     if(dill_ipc_adopt_fd(fd, true) < 0)
         return -1;
     return dill_ipc_listener_make(fd, NULL);
 }
 
+/* spine: ipc_listener_fromfd_mem/EMFILE ipc_listener_fromfd_mem/ENFILE
+ * ipc_listener_fromfd_mem/success-accepts */
 int dill_ipc_listener_fromfd_mem(int fd, struct dill_ipc_listener_storage *mem) {
     if(!mem) {
         errno = EINVAL;
@@ -77,6 +85,8 @@ struct dill_ipc_pair {
 _Static_assert(sizeof(struct dill_ipc_pair) <=
     sizeof(struct dill_ipc_pair_storage), "struct ipc_pair_storage too small");
 
+/* spine: ipc_pair/EMFILE ipc_pair/ENFILE ipc_pair/ENOMEM ipc_pair_mem/EMFILE
+ * ipc_pair_mem/ENFILE ipc_pair_mem/ENOMEM */
 static int dill_ipc_pair_in(struct dill_ipc_pair *mem, int s[2]) {
     if(!s) {
         errno = EINVAL;
@@ -114,10 +124,12 @@ static int dill_ipc_pair_in(struct dill_ipc_pair *mem, int s[2]) {
     return 0;
 }
 
+/* spine: ipc_pair/success-connected-both-ways */
 int dill_ipc_pair(int s[2]) {
     return dill_ipc_pair_in(NULL, s);
 }
 
+/* spine: ipc_pair_mem/success-connected-both-ways */
 int dill_ipc_pair_mem(struct dill_ipc_pair_storage *mem, int s[2]) {
     if(!mem) {
         errno = EINVAL;

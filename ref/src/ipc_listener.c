@@ -33,6 +33,8 @@ static void dill_ipc_listener_close(struct dill_hvfs *vfs) {
         free(l);
 }
 
+/* spine: ipc_listen/ENOMEM ipc_listen_mem/ENOMEM ipc_listener_fromfd/ENOMEM
+ * ipc_listener_fromfd_mem/ENOMEM */
 int dill_ipc_listener_make(int fd,
       struct dill_ipc_listener_storage *mem) {
     if(dill_fd_track(fd) < 0)
@@ -52,6 +54,10 @@ int dill_ipc_listener_make(int fd,
     return h;
 }
 
+/* spine: ipc_listen/EACCES ipc_listen/EADDRINUSE ipc_listen/ELOOP
+ * ipc_listen/ENOENT ipc_listen/ENOTDIR ipc_listen_mem/EACCES
+ * ipc_listen_mem/EADDRINUSE ipc_listen_mem/ELOOP ipc_listen_mem/ENOENT
+ * ipc_listen_mem/ENOTDIR */
 static int dill_ipc_bind_listen(const char *addr, int backlog) {
     struct sockaddr_un sa;
     if(dill_ipc_addr(addr, &sa) < 0)
@@ -78,10 +84,12 @@ static int dill_ipc_listen_in(const char *addr, int backlog,
     return dill_ipc_fd_close_unless(dill_ipc_listener_make(fd, mem), fd);
 }
 
+/* spine: ipc_listen/success-accepts */
 int dill_ipc_listen(const char *addr, int backlog) {
     return dill_ipc_listen_in(addr, backlog, NULL);
 }
 
+/* spine: ipc_listen_mem/success-accepts */
 int dill_ipc_listen_mem(const char *addr, int backlog,
       struct dill_ipc_listener_storage *mem) {
     if(!mem) {
@@ -92,6 +100,12 @@ int dill_ipc_listen_mem(const char *addr, int backlog,
 }
 
 /* A connected fd from the listener, waiting as the deadline allows. */
+/* spine: ipc_accept/EMFILE ipc_accept/ENFILE ipc_accept/ENOMEM
+ * ipc_accept/deadline-0-accepts-waiting-client
+ * ipc_accept/deadline-infinite-waits-for-client ipc_accept_mem/EMFILE
+ * ipc_accept_mem/ENFILE ipc_accept_mem/ENOMEM
+ * ipc_accept_mem/deadline-0-accepts-waiting-client
+ * ipc_accept_mem/deadline-infinite-waits-for-client */
 static int dill_ipc_accept_fd(struct dill_ipc_listener *l, int64_t deadline) {
     for(;;) {
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -130,10 +144,12 @@ static int dill_ipc_accept_in(int s, struct dill_ipc_storage *mem,
     return dill_ipc_fd_close_unless(dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem), fd);
 }
 
+/* spine: ipc_accept/success-connection-works */
 int dill_ipc_accept(int s, int64_t deadline) {
     return dill_ipc_accept_in(s, NULL, deadline);
 }
 
+/* spine: ipc_accept_mem/success-connection-works */
 int dill_ipc_accept_mem(int s, struct dill_ipc_storage *mem, int64_t deadline) {
     if(!mem) {
         errno = EINVAL;

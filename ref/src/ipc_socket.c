@@ -7,6 +7,11 @@
 #include "libdill.h"
 #include "poller.h"
 
+/* spine: ipc_connect/EINVAL ipc_connect/ENAMETOOLONG ipc_connect/ENOENT
+ * ipc_connect_mem/EINVAL ipc_connect_mem/ENAMETOOLONG ipc_connect_mem/ENOENT
+ * ipc_listen/EINVAL ipc_listen/ENAMETOOLONG ipc_listen/ENOENT
+ * ipc_listen_mem/EINVAL ipc_listen_mem/ENAMETOOLONG ipc_listen_mem/ENOENT;
+ * ref/README reading 10 */
 int dill_ipc_addr(const char *addr, struct sockaddr_un *sa) {
     if(!addr) {
         errno = EINVAL;
@@ -27,6 +32,10 @@ int dill_ipc_addr(const char *addr, struct sockaddr_un *sa) {
     return 0;
 }
 
+/* spine: ipc_connect/EMFILE ipc_connect/ENFILE ipc_connect/ENOMEM
+ * ipc_connect_mem/EMFILE ipc_connect_mem/ENFILE ipc_connect_mem/ENOMEM
+ * ipc_listen/EMFILE ipc_listen/ENFILE ipc_listen/ENOMEM
+ * ipc_listen_mem/EMFILE ipc_listen_mem/ENFILE ipc_listen_mem/ENOMEM */
 int dill_ipc_socket(void) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if(fd < 0) {

@@ -114,6 +114,10 @@ static void dill_fd_wake(struct dill_fdinfo *info, enum dill_direction dir,
     }
 }
 
+/* spine: brecv/deadline-infinite-waits-for-peer
+ * brecvl/deadline-infinite-waits-for-peer
+ * bsend/deadline-infinite-waits-for-peer
+ * bsendl/deadline-infinite-waits-for-peer */
 int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     if(dill_fd_track(fd) < 0)
         return -1;

@@ -51,6 +51,10 @@ struct dill_cr *dill_self(void) {
     return dill_sched()->current;
 }
 
+/* spine: brecv/ECANCELED brecvl/ECANCELED bsend/ECANCELED bsendl/ECANCELED
+ * ipc_accept/ECANCELED ipc_accept_mem/ECANCELED ipc_close/ECANCELED
+ * ipc_connect/ECANCELED ipc_connect_mem/ECANCELED ipc_done/ECANCELED
+ * ipc_pair/ECANCELED ipc_pair_mem/ECANCELED; ref/README reading 2 */
 int dill_check_canceled(void) {
     if(dill_self()->canceled) {
         errno = ECANCELED;
@@ -59,6 +63,9 @@ int dill_check_canceled(void) {
     return 0;
 }
 
+/* spine: brecv/ETIMEDOUT brecvl/ETIMEDOUT bsend/ETIMEDOUT bsendl/ETIMEDOUT
+ * ipc_accept/ETIMEDOUT ipc_accept_mem/ETIMEDOUT ipc_recvfd/ETIMEDOUT;
+ * ref/README reading 1 */
 bool dill_deadline_immediate(int64_t deadline) {
     return deadline != -1 && deadline <= dill_now();
 }
@@ -196,12 +203,18 @@ void dill_wake(struct dill_cr *cr, int result) {
     dill_list_insert(&cr->ready, &dill_sched()->ready);
 }
 
+/* spine: hclose/coroutine-handle */
 void dill_cancel(struct dill_cr *cr) {
     cr->canceled = true;
     if(cr->cancelable)
         dill_wake(cr, ECANCELED);
 }
 
+/* spine: brecv/ECANCELED brecv/ETIMEDOUT brecvl/ECANCELED brecvl/ETIMEDOUT
+ * bsend/ECANCELED bsend/ETIMEDOUT bsendl/ECANCELED bsendl/ETIMEDOUT
+ * ipc_accept/ECANCELED ipc_accept/ETIMEDOUT ipc_accept_mem/ECANCELED
+ * ipc_accept_mem/ETIMEDOUT ipc_close/ECANCELED ipc_connect/ECANCELED
+ * ipc_connect_mem/ECANCELED ipc_recvfd/ETIMEDOUT */
 int dill_block(int64_t deadline, bool cancelable) {
     struct dill_sched *s = dill_sched();
     struct dill_cr *self = s->current;

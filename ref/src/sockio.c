@@ -20,6 +20,7 @@
  * worse.  The pages' word for that is ECONNRESET, "Broken connection";
  * their EPIPE, "Closed connection", is an orderly end: the peer's
  * ipc_done(3) seen by a receiver, or our own seen by a sender. */
+/* spine: bsend/ECONNRESET bsendl/ECONNRESET */
 static int dill_sock_fail(void) {
     errno = ECONNRESET;
     return -1;
@@ -79,6 +80,9 @@ static void dill_sock_moved(struct dill_sock s, ssize_t n,
         dill_fd_notify(s.peer, dir);
 }
 
+/* spine: bsend/roundtrip-fromfd bsend/roundtrip-listen-connect
+ * bsend/roundtrip-pair bsendl/roundtrip-fromfd
+ * bsendl/roundtrip-listen-connect bsendl/roundtrip-pair */
 int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     struct dill_iocursor cur = dill_iocursor_start(first);
@@ -106,6 +110,10 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
     return 0;
 }
 
+/* spine: brecv/EPIPE brecv/ETIMEDOUT brecv/null-buffer-discards
+ * brecv/roundtrip-pair brecvl/EPIPE brecvl/ETIMEDOUT
+ * brecvl/big-transfer-intact brecvl/null-base-skips
+ * brecvl/null-buffer-discards brecvl/roundtrip-pair; ref/README reading 18 */
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     char scratch[DILL_SCRATCH];
@@ -147,6 +155,7 @@ int dill_sock_drain(struct dill_sock s, int64_t deadline) {
     }
 }
 
+/* spine: ipc_sendfd/ordered-with-bytes */
 int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     char byte = 0;
     struct iovec iov = {&byte, 1};
@@ -167,6 +176,7 @@ int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     }
 }
 
+/* spine: ipc_recvfd/EPIPE ipc_recvfd/EPROTO */
 int dill_sock_recv_fd(int fd, int64_t deadline) {
     for(;;) {
         char byte;
