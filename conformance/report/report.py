@@ -26,7 +26,10 @@ SUITE = os.path.dirname(HERE)
 CATALOGUE = os.path.join(SUITE, "assertions.tsv")
 WAIVERS = os.path.join(SUITE, "assertions", "waivers.tsv")
 SPINE = os.path.join(SUITE, "assertions", "spine.tsv")
+MUTANTS = os.path.join(SUITE, "mutants", "catalogue.tsv")
+MUTANT_SPINE = os.path.join(SUITE, "mutants", "spine.tsv")
 ROOT = os.path.dirname(SUITE)
+FUZZ_SPINE = os.path.join(ROOT, "fuzz", "spine.tsv")
 # The pages are not part of the project: DILLSPEC_SPEC, or beside the checkout.
 SPEC_DIR = os.path.normpath(os.environ.get("DILLSPEC_SPEC") or
                             os.path.join(ROOT, "..", "shared", "spec"))
@@ -106,6 +109,41 @@ def page_lines(page):
         return f.read().split("\n")
 
 
+def mutant_problems(ids):
+    """Each mutant names the assertions that catch it, and they exist."""
+    import fnmatch
+    problems = []
+    caught = {m["mutant"]: m["assertions"].split() for m in read_tsv(MUTANT_SPINE)}
+    for m in read_tsv(MUTANTS):
+        if m["id"] not in caught:
+            problems.append("mutant %s: no row in conformance/mutants/spine.tsv" % m["id"])
+    for mutant, pats in caught.items():
+        for p in pats:
+            if not fnmatch.filter(ids, p):
+                problems.append("mutant %s: %s matches no assertion" % (mutant, p))
+    return problems
+
+
+def fuzz_problems(ids):
+    """Each fuzz situation listed exists in fuzz/lib and names assertions."""
+    import fnmatch
+    problems, text = [], ""
+    lib = os.path.join(ROOT, "fuzz", "lib")
+    for fn in os.listdir(lib):
+        if fn.endswith(".c"):
+            with open(os.path.join(lib, fn)) as f:
+                text += f.read()
+    situations = set(re.findall(r'(?:MUST_SUCCEED|MUST_FAIL|EITHER|finding\(\w+,)\s*\(?"([a-z-]+)"', text))
+    for row in read_tsv(FUZZ_SPINE):
+        sit = row["situation"].split("/", 1)[1]
+        if not fnmatch.filter(situations, sit):
+            problems.append("fuzz/spine.tsv: no situation %s in fuzz/lib" % row["situation"])
+        for p in row["assertions"].split():
+            if not fnmatch.filter(ids, p):
+                problems.append("fuzz/spine.tsv: %s: %s matches no assertion" % (row["situation"], p))
+    return problems
+
+
 def spine_problems(rows):
     """What is wrong with the spec/ref columns of `rows`, as messages."""
     problems, missing = [], [r["id"] for r in rows if not r["spec"] or not r["ref"]]
@@ -121,6 +159,7 @@ def spine_problems(rows):
             print("report.py: note: " + msg, file=sys.stderr)
     funcs, nums = ref_functions(), readings()
     ids = {r["id"] for r in rows}
+    problems += mutant_problems(ids) + fuzz_problems(ids)
     for s in read_tsv(SPINE):
         if s["id"] not in ids:
             problems.append("%s: in spine.tsv but no test or waiver has this id" % s["id"])
