@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seed corpus of every harness into corpus/<harness>/seeds/.
+"""Writes the hand-made seed corpus of every harness into corpus/<harness>/seeds/,
+and each harness's dictionary.
 
 Each seed is written from a readable description below, so a reader sees what
 it exercises; `dillspec-fuzz-print` prints handles and differential seeds back
@@ -7,19 +8,47 @@ as call programs.  Run it again after changing a description: the files are
 its output and are committed with it.
 """
 import os
+import re
 import sys
 
-ROOT = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(os.path.dirname(os.path.dirname(HERE)), "corpus")
 
-# handles / differential: operations of program.h, five bytes each.
-OPS = ["listen", "connect", "accept", "pair", "fromfd", "listener_fromfd",
-       "bsend", "brecv", "bsendl", "brecvl", "done", "ipc_close", "hclose",
-       "go_recv", "bundle", "yield", "sendfd", "recvfd"]
-SPECIAL = {"-1": 0xF8, "0": 0xF9, "INT_MAX": 0xFA, "last-closed": 0xFB,
-           "never-issued": 0xFC, "INT_MIN": 0xFD, "cr-or-bundle": 0xFE,
-           "listener": 0xFF}
-DL = {"0": 0, "-1": 1, "timed": 2, "past": 3}
-MEM, SKIP = 1, 2
+
+def program_h():
+    """The call-program encoding, read from fuzz/lib/program.h itself: each
+    enum's names with their values, and the #define'd constants."""
+    with open(os.path.join(HERE, "..", "lib", "program.h")) as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    values = {}
+    for body in re.findall(r"enum \w+ \{(.*?)\};", text, re.S):
+        n = -1
+        for item in body.replace("\n", " ").split(","):
+            name, _, value = item.strip().partition("=")
+            if not name.strip():
+                continue
+            n = int(value, 0) if value.strip() else n + 1
+            values[name.strip()] = n
+    for name, value in re.findall(r"#define (FZ_\w+) (\d+)", text):
+        values[name] = int(value)
+    return values
+
+
+H = program_h()
+# handles / differential: operations of program.h, five bytes each; seeds
+# name them by their opcode without OP_, in lower case.
+OPS = [k[3:].lower() for k, v in sorted(H.items(), key=lambda kv: kv[1])
+       if k.startswith("OP_")]
+assert [H["OP_" + o.upper()] for o in OPS] == list(range(H["FZ_NOPS"]))
+# The readable names of program.h's special operands and deadline modes.
+SPECIAL = {alias: H[name] for alias, name in [
+    ("-1", "SP_MINUS_ONE"), ("0", "SP_ZERO"), ("INT_MAX", "SP_INT_MAX"),
+    ("last-closed", "SP_LAST_CLOSED"), ("never-issued", "SP_NEVER_ISSUED"),
+    ("INT_MIN", "SP_INT_MIN"), ("cr-or-bundle", "SP_COROUTINE_OR_BUNDLE"),
+    ("listener", "SP_LISTENER")]}
+DL = {alias: H[name] for alias, name in [
+    ("0", "DL_ZERO"), ("-1", "DL_INFINITE"), ("timed", "DL_TIMED"), ("past", "DL_PAST")]}
+MEM, SKIP = H["FZ_FLAG_MEM"], H["FZ_FLAG_SKIP"]
 
 
 def op(name, a=0, b=0, dl="0", flags=0, length=0):
@@ -206,7 +235,7 @@ def storage_dict():
 
 def write_dict(harness, text):
     with open(os.path.join(ROOT, harness, harness + ".dict"), "w") as f:
-        f.write("# libFuzzer/AFL++ dictionary for the %s harness (corpus/make_seeds.py)\n" % harness)
+        f.write("# libFuzzer/AFL++ dictionary for the %s harness (fuzz/tools/make_seeds.py)\n" % harness)
         f.write(text)
 
 
