@@ -1,6 +1,8 @@
 # Shared by ci/corpus and ci/fuzz: sourced after lib.sh, never run.
 
-HARNESSES="handles storage iolist address differential"
+# The harnesses are the files of fuzz/harness/ (fuzz/CMakeLists.txt and
+# fuzz/oss-fuzz/build.sh read the same directory).
+HARNESSES=$(for f in "$DILLSPEC_ROOT"/fuzz/harness/*.c; do basename "$f" .c; done | tr '\n' ' ')
 
 # known_file NAME: the known-deviations file of a target, or nothing.
 known_file() {

@@ -7,6 +7,9 @@ DILLSPEC_BUILD=${DILLSPEC_BUILD:-$DILLSPEC_ROOT/build}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 die() { echo "${0##*/}: $*" >&2; exit 2; }
+# usage: the calling script's header comment (from line 2 to the first line
+# that is not a comment), without the comment marks: its --help.
+usage() { sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p;}' "$0"; }
 say() { echo "== ${0##*/}: $*" >&2; }
 
 # Installs missing Debian packages (or says how) before anything is built.

@@ -2,7 +2,9 @@
  *
  * Every test includes this header (and the target's <libdill.h>).  A test:
  *   - names the assertion it checks (its Criterion suite/name is the page and
- *     the assertion; conformance/assertions/<page>.tsv maps IDs to tests);
+ *     the assertion; conformance/assertions.tsv, generated from the tests by
+ *     conformance/report/report.py catalogue, maps IDs to tests, and
+ *     conformance/assertions/spine.tsv gives each its page line and ref function);
  *   - gets a private directory for socket files: ds_path("name");
  *   - checks hygiene for free: DS_TEST runs ds_hygiene() after the body,
  *     which fails the test if it leaked an fd or wrote outside _mem storage;
@@ -144,7 +146,7 @@ void *ds_guarded(size_t size);
 #define DS_TIMEOUT 20
 /* `name` is ERRNO_detail for an errno row, detail otherwise, never a bare
  * errno (it would expand to a number); `clause` says, in our words, what the
- * page promises.  conformance/report/catalogue.py reads both from here. */
+ * page promises.  conformance/report/report.py catalogue reads both from here. */
 #define DS_TEST(page, name, clause) \
     static void page##__##name##__body(void); \
     Test(page, name, .description = clause, .init = ds_init, \

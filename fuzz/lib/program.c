@@ -51,7 +51,7 @@ static const char *deadline(enum fz_deadline dl) {
 void fz_print(const struct fz_program *prog, FILE *out) {
     for(int i = 0; i < prog->n; i++) {
         const struct fz_op *op = &prog->ops[i];
-        char a[16], b[16];
+        char a[16];
         const char *mem = (op->flags & FZ_FLAG_MEM) ? "_mem" : "";
         fprintf(out, "%2d: ", i);
         switch(op->code) {
@@ -92,7 +92,6 @@ void fz_print(const struct fz_program *prog, FILE *out) {
         case OP_GO_RECV:
             fprintf(out, "go(brecv(%s, 1 byte, -1)) -> slot%d\n",
                 operand(op->a, a, sizeof(a)), op->b % FZ_NSLOTS);
-            (void)b;
             break;
         case OP_YIELD:
             fprintf(out, "%s\n", (op->len & 1) ? "msleep(now()+1)" : "yield()");

@@ -18,7 +18,8 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$BUILD" -j"$(nproc)"
 
 cp "$BUILD/fuzz/dillspec-fuzz-trace" "$OUT/"
-for h in handles storage iolist address differential; do
+for f in "$ROOT"/fuzz/harness/*.c; do    # every file there is a harness
+    h=$(basename "$f" .c)
     cp "$BUILD/fuzz/fuzz_$h" "$OUT/dillspec_$h"
     (cd "$ROOT/corpus/$h" && zip -q -j "$OUT/dillspec_${h}_seed_corpus.zip" \
         $(ls -d seeds/* regressions/* merged/* 2>/dev/null))
