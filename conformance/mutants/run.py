@@ -36,7 +36,7 @@ def sh(cmd, cwd=None, timeout=None):
 def copy_tree(dst):
     files = sh(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT).stdout.split()
     for f in files:
-        if f.startswith(("ref/", "conformance/", "cmake/")) or f == "CMakeLists.txt":
+        if f.startswith(("ref/", "contract/", "conformance/", "cmake/")) or f == "CMakeLists.txt":
             os.makedirs(os.path.join(dst, os.path.dirname(f)), exist_ok=True)
             # A fresh mtime: a copy older than the objects of an interrupted
             # run would otherwise keep that run's mutant built in.
