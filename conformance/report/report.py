@@ -95,6 +95,23 @@ def ref_functions():
     return names
 
 
+def ref_marks():
+    """The ids each ref/src function's `spine:` comment names (page/ERRNO or
+    page/name), by function."""
+    marks = {}
+    src = os.path.join(ROOT, "ref", "src")
+    for fn in os.listdir(src):
+        if not fn.endswith(".c"):
+            continue
+        with open(os.path.join(src, fn)) as f:
+            text = f.read()
+        for m in re.finditer(r"/\* spine: (.*?)\*/\n(?:[^\n]*\n)*?[A-Za-z_][\w \t\*]*?\b(\w+)\([^;\n]*$",
+                             text, re.S | re.M):
+            marks.setdefault(m.group(2), set()).update(
+                re.findall(r"[a-z_]+/[A-Za-z0-9-]+", m.group(1)))
+    return marks
+
+
 def readings():
     with open(os.path.join(ROOT, "ref", "README.md")) as f:
         return {int(n) for n in re.findall(r"^(\d+)\. \*\*", f.read(), re.M)}
@@ -157,7 +174,7 @@ def spine_problems(rows):
             problems.append(msg)
         else:
             print("report.py: note: " + msg, file=sys.stderr)
-    funcs, nums = ref_functions(), readings()
+    funcs, nums, marks = ref_functions(), readings(), ref_marks()
     ids = {r["id"] for r in rows}
     problems += mutant_problems(ids) + fuzz_problems(ids)
     for s in read_tsv(SPINE):
@@ -167,6 +184,9 @@ def spine_problems(rows):
         spec, ref = r["spec"], r["ref"]
         if ref and ref not in funcs:
             problems.append("%s: ref %s is not a function of ref/src" % (r["id"], ref))
+        elif ref and "/".join(r["id"].split("/")[:2]) not in marks.get(ref, ()):
+            problems.append("%s: the spine: comment of %s in ref/src does not name %s"
+                            % (r["id"], ref, "/".join(r["id"].split("/")[:2])))
         m = re.match(r"^ref/README#reading-(\d+)$", spec)
         if m:
             if int(m.group(1)) not in nums:

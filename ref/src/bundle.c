@@ -100,7 +100,7 @@ static int dill_bundle_drain(struct dill_bundle *b, int64_t deadline,
     while(rc == 0 && !dill_list_empty(&b->crs)) {
         rc = dill_block(deadline, cancelable);
         if(!dill_list_linked(&self->waiting)) {
-            errno = EBADF;  /* another coroutine closed the bundle */
+            errno = EBADF;  /* another coroutine closed the bundle (reading 14) */
             return -1;
         }
     }
@@ -136,7 +136,8 @@ static void dill_bundle_close(struct dill_hvfs *vfs) {
     for(struct dill_list *it = b->crs.next; it != &b->crs; it = it->next)
         dill_cancel(dill_cont(it, struct dill_cr, member));
     dill_bundle_drain(b, -1, false);
-    /* Coroutines still in bundle_wait on it learn it is gone (EBADF) by
+    /* ref/README reading 15: cancel, wait, then let the caller run on.
+     * Coroutines still in bundle_wait on it learn it is gone (EBADF) by
      * being unlinked, before the memory goes. */
     while(!dill_list_empty(&b->waiters)) {
         struct dill_cr *cr = dill_cont(b->waiters.next, struct dill_cr, waiting);

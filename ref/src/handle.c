@@ -116,7 +116,7 @@ int dill_hclose(int h) {
 }
 
 /* hown(3): the object moves to a new number; the old one is invalid.  "If
- * the function fails, the old handle is closed." */
+ * the function fails, the old handle is closed." (ref/README reading 16) */
 int dill_hown(int h) {
     struct dill_hvfs *vfs = dill_hget(h);
     if(!vfs)

@@ -39,7 +39,8 @@ int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
         return rc;      /* the object is gone: touch nothing */
     d->busy = false;
     /* A failed transfer may have moved part of the data: the stream's
-     * position is lost.  A peer that ended the stream stays EPIPE. */
+     * position is lost.  A peer that ended the stream stays EPIPE
+     * (ref/README reading 3). */
     if(rc < 0)
         d->err = (err == EPIPE) ? EPIPE : ECONNRESET;
     errno = err;
@@ -136,7 +137,8 @@ static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
 
 /* ipc_done(3): "closes the outbound half of IPC connection.  This will cause
  * the peer to get EPIPE error after it has received all the data."  Nothing
- * is buffered in ref, so the deadline never matters. */
+ * is buffered in ref, so the deadline never matters (ref/README
+ * reading 4). */
 /* spine: ipc_done/EPIPE ipc_done/deadline-0-does-not-block
  * ipc_done/peer-reads-data-then-EPIPE */
 int dill_ipc_done(int s, int64_t deadline) {
@@ -155,7 +157,7 @@ int dill_ipc_done(int s, int64_t deadline) {
 }
 
 /* The terminal handshake: say we are done, then read (and drop) whatever
- * the peer still sends until it ends the stream too. */
+ * the peer still sends until it ends the stream too (ref/README reading 5). */
 /* spine: ipc_close/ECONNRESET ipc_close/ETIMEDOUT
  * ipc_close/handshake-succeeds ipc_pair/ipc-close-handshake
  * ipc_pair_mem/ipc-close-handshake */

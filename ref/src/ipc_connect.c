@@ -11,7 +11,7 @@
 
 /* A UNIX socket connects at once or not at all; EAGAIN means the listener's
  * backlog is full and there is no event to wait for, so we ask again every
- * few milliseconds until the deadline. */
+ * few milliseconds until the deadline (ref/README reading 9). */
 /* spine: ipc_connect/EACCES ipc_connect/ECONNREFUSED ipc_connect/ECONNRESET
  * ipc_connect/ELOOP ipc_connect/ENOENT ipc_connect/ENOTDIR
  * ipc_connect/ETIMEDOUT ipc_connect/deadline-infinite-waits-for-room
@@ -69,7 +69,7 @@ int dill_ipc_connect(const char *addr, int64_t deadline) {
 /* spine: ipc_connect_mem/success-connection-works */
 int dill_ipc_connect_mem(const char *addr, struct dill_ipc_storage *mem,
       int64_t deadline) {
-    if(!mem) {
+    if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
         return -1;
     }

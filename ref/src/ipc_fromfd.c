@@ -19,7 +19,7 @@ static int dill_sockopt(int fd, int opt) {
 /* The pages promise these work on "a connected/listening UNIX domain
  * socket"; anything else is refused with EBADF (not an open fd) or EINVAL
  * rather than misbehaving later.  The fd becomes non-blocking: every wait in
- * ref relies on it. */
+ * ref relies on it (ref/README reading 7). */
 static int dill_ipc_adopt_fd(int fd, bool listening) {
     int flags = fd < 0 ? -1 : fcntl(fd, F_GETFL);
     if(flags < 0) {
@@ -48,7 +48,7 @@ int dill_ipc_fromfd(int fd) {
 /* spine: ipc_fromfd_mem/EMFILE ipc_fromfd_mem/ENFILE
  * ipc_fromfd_mem/success-wraps-connected-socket */
 int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem) {
-    if(!mem) {
+    if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
         return -1;
     }
@@ -68,7 +68,7 @@ int dill_ipc_listener_fromfd(int fd) {
 /* spine: ipc_listener_fromfd_mem/EMFILE ipc_listener_fromfd_mem/ENFILE
  * ipc_listener_fromfd_mem/success-accepts */
 int dill_ipc_listener_fromfd_mem(int fd, struct dill_ipc_listener_storage *mem) {
-    if(!mem) {
+    if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
         return -1;
     }
@@ -131,7 +131,7 @@ int dill_ipc_pair(int s[2]) {
 
 /* spine: ipc_pair_mem/success-connected-both-ways */
 int dill_ipc_pair_mem(struct dill_ipc_pair_storage *mem, int s[2]) {
-    if(!mem) {
+    if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
         return -1;
     }

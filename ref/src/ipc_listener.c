@@ -25,7 +25,8 @@ static void *dill_ipc_listener_query(struct dill_hvfs *vfs, const void *type) {
 }
 
 /* ipc_listen(3): "The socket can be closed either by hclose or ipc_close.
- * Both ways are equivalent."  The socket file stays, as with close(2). */
+ * Both ways are equivalent."  The socket file stays, as with close(2)
+ * (ref/README reading 8). */
 static void dill_ipc_listener_close(struct dill_hvfs *vfs) {
     struct dill_ipc_listener *l = (struct dill_ipc_listener *)vfs;
     dill_ipc_fd_close(l->fd);
@@ -92,7 +93,7 @@ int dill_ipc_listen(const char *addr, int backlog) {
 /* spine: ipc_listen_mem/success-accepts */
 int dill_ipc_listen_mem(const char *addr, int backlog,
       struct dill_ipc_listener_storage *mem) {
-    if(!mem) {
+    if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
         return -1;
     }
@@ -151,7 +152,7 @@ int dill_ipc_accept(int s, int64_t deadline) {
 
 /* spine: ipc_accept_mem/success-connection-works */
 int dill_ipc_accept_mem(int s, struct dill_ipc_storage *mem, int64_t deadline) {
-    if(!mem) {
+    if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
         return -1;
     }

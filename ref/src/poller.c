@@ -213,7 +213,8 @@ int dill_fdout(int fd, int64_t deadline) {
 }
 
 /* fdclean(3): "drops any state that libdill associates with a file
- * descriptor.  It has to be called before the file descriptor is closed." */
+ * descriptor.  It has to be called before the file descriptor is closed."
+ * Returns int 0 (ref/README reading 12). */
 int dill_fdclean(int fd) {
     if(fd < 0 || fd >= poller.nfds)
         return 0;

@@ -206,6 +206,7 @@ void dill_wake(struct dill_cr *cr, int result) {
 /* spine: hclose/coroutine-handle */
 void dill_cancel(struct dill_cr *cr) {
     cr->canceled = true;
+    /* A coroutine already woken keeps its event (ref/README reading 17). */
     if(cr->cancelable)
         dill_wake(cr, ECANCELED);
 }

@@ -188,7 +188,7 @@ int dill_sock_recv_fd(int fd, int64_t deadline) {
         if(n == 1) {
             int got = dill_take_fd(&m);
             if(got < 0)
-                errno = EPROTO; /* the byte came without a descriptor */
+                errno = EPROTO; /* the byte came without a descriptor (reading 11) */
             return got;
         }
         if(n == 0) {

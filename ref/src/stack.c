@@ -102,7 +102,7 @@ struct dill_cr *dill_stack_new(void) {
 }
 
 struct dill_cr *dill_stack_wrap(void *mem, size_t memlen) {
-    if(!mem || memlen < DILL_STACK_MIN) {
+    if(!mem || memlen < DILL_STACK_MIN) {    /* ref/README reading 13 */
         errno = ENOMEM;
         return NULL;
     }
