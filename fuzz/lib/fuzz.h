@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The target's libdill.h, and declarations of what an older release lacks
+ * (DS_HAVE_<function>; fz_absent tells at run time). */
+#include "dill_available.h"
+
 /* Each harness defines its name: the first part of every finding key. */
 extern const char fz_harness[];
 
