@@ -76,6 +76,8 @@ static void decode(struct fz_in *in, struct shape *s) {
  * "last-outside": the walk ends before last), since a target that walks
  * before it checks meets that first; a known crash or hang is keyed by it. */
 static const char *malformed(const struct shape *s, size_t *total) {
+    if(!s->first && !s->last)
+        return "null-both";
     if(!s->first)
         return "null-first";
     if(!s->last)
@@ -132,11 +134,13 @@ static void check_received(struct shape *s) {
     }
 }
 
-static void expect(const char *fn, bool bad, int rc, int err) {
+/* A malformed list's key names its shape: "brecvl/last-has-next/succeeded". */
+static void expect(const char *fn, const char *why, int rc, int err) {
     char key[64];
+    bool bad = why != NULL;
     if(bad && (rc != -1 || err != EINVAL)) {
-        snprintf(key, sizeof(key), "%s/malformed/%s", fn, rc == -1 ? fz_errname(err) : "succeeded");
-        fz_finding(key, "a malformed list must give EINVAL");
+        snprintf(key, sizeof(key), "%s/%s/%s", fn, why, rc == -1 ? fz_errname(err) : "succeeded");
+        fz_finding(key, "a malformed list (%s) must give EINVAL", why);
     }
     if(!bad && rc != 0) {
         snprintf(key, sizeof(key), "%s/valid/%s", fn, fz_errname(err));
@@ -175,7 +179,7 @@ static void one_call(struct shape *s, const int pair[2]) {
     if(memcmp(before, s->items, sizeof(before)) != 0)
         fz_finding(s->sending ? "bsendl/list/modified" : "brecvl/list/modified",
             "the caller's list differs after the call");
-    expect(fn, bad, rc, err);
+    expect(fn, why, rc, err);
     if(bad || rc != 0)
         return;
     if(s->sending) {
