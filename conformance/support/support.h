@@ -121,7 +121,7 @@ void *ds_guarded(size_t size);
  * much data or loop over allocations): tests take under 0.3 s against ref.
  * Criterion's own timeout, DS_TIMEOUT seconds, is the last guard. */
 #define DS_SETUP_LIMIT_MS 500
-#define DS_BODY_LIMIT_MS 2000
+#define DS_BODY_LIMIT_MS 3000
 #define DS_SLOW_LIMIT_MS 8000
 #define DS_TIMEOUT 12
 
