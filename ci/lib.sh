@@ -110,9 +110,11 @@ find_expect() {
 
 # run_tmpdir: one private directory for everything a run's tests and
 # inputs create (their own directories go inside, via TMPDIR), removed at
-# exit by this script, which outlives them whatever they die of.
+# exit by this script, which outlives them whatever they die of.  It is
+# made in DILLSPEC_TMP (default /tmp; keep it short, socket paths are
+# limited to 107 bytes).
 run_tmpdir() {
-    DILLSPEC_RUN_TMP=$(mktemp -d /tmp/dsr.XXXXXX) || die "cannot make a directory under /tmp"
+    DILLSPEC_RUN_TMP=$(mktemp -d "${DILLSPEC_TMP:-/tmp}/dsr.XXXXXX") || die "cannot make a directory in ${DILLSPEC_TMP:-/tmp}"
     trap 'rm -rf "$DILLSPEC_RUN_TMP"' EXIT
     trap 'exit 130' INT TERM HUP
     export TMPDIR=$DILLSPEC_RUN_TMP
