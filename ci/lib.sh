@@ -29,7 +29,8 @@ target_name() {
 #   t_libdir   the directory the program must load it from ("" for ref)
 #   t_version  the Version its libdill.pc states ("none" without one)
 #   t_key      what build trees and reports are named by: t_name and a hash
-#              of the library and header contents (ref: "ref")
+#              of the library's resolved path and of the library's and the
+#              header's contents (ref: "ref")
 #   t_error    why the target cannot be used ("" when it can)
 resolve_target() {
     t_arg=$1 t_name=$(target_name "$1") t_lib="" t_libdir="" t_version=none t_key=$1 t_error=""
@@ -67,7 +68,7 @@ resolve_target() {
         t_key=$t_name-none
         return 1
     fi
-    t_key=$t_name-$(cat -- "$t_lib" "$rt_inc" | sha256sum | cut -c1-12)
+    t_key=$t_name-$({ echo "$t_lib"; cat -- "$t_lib" "$rt_inc"; } | sha256sum | cut -c1-12)
 }
 
 # say_target: the first lines of a target's run, so that a log tells which
