@@ -126,6 +126,20 @@ class Target(unittest.TestCase):
         self.assertTrue(rows and all(r["status"] == "UNRESOLVED" for r in rows))
 
 
+    def test_two_targets_with_one_name_get_two_columns(self):
+        criterion_json(self.json, {})
+        dirs = []
+        for key in ("dill-2.14-aaaa", "dill-2.14-bbbb"):
+            d = os.path.join(self.dir, key)
+            subprocess.run([REPORT, "target", self.json, d, "dill-2.14"], capture_output=True, check=True)
+            dirs.append(d)
+        out = os.path.join(self.dir, "matrix.md")
+        subprocess.run([REPORT, "combine", out] + dirs, capture_output=True, check=True)
+        head = [l for l in open(out) if l.startswith("| assertion |")][0]
+        self.assertIn("dill-2.14-aaaa", head)
+        self.assertIn("dill-2.14-bbbb", head)
+
+
 class Validation(unittest.TestCase):
     def check(self, kind, text):
         with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
