@@ -4,29 +4,22 @@
 # fuzz/oss-fuzz/build.sh read the same directory).
 HARNESSES=$(for f in "$DILLSPEC_ROOT"/fuzz/harness/*.c; do basename "$f" .c; done | tr '\n' ' ')
 
-# known_file NAME: the known-deviations file of a target, or nothing.
-known_file() {
-    f="$DILLSPEC_ROOT/fuzz/expectations/$1.tsv"
-    [ -f "$f" ] && echo "$f"
-}
-
-# target_dir TARGET: the value DILLSPEC_TARGET takes for a --target value.
-target_dir() {
-    case "$1" in
-        ref|pkg-config) echo "$1" ;;
-        *) (cd "$1" 2>/dev/null && pwd) || die "no such directory: $1" ;;
-    esac
-}
-
 # build_harnesses DIR TARGET ENGINE SANITIZE [CC]: the harnesses of one
-# engine against one target, in DIR.
+# engine against one target (a DILLSPEC_TARGET value: ref, pkg-config or an
+# absolute prefix, see resolve_target), in DIR; returns 1 if they do not build.
 build_harnesses() {
     # Names of their own: sh functions share the caller's variables.
     bh_dir=$1 bh_target=$2 bh_engine=$3 bh_sanitize=$4 bh_cc=${5:-clang}
     say "building $bh_engine harnesses against $bh_target${bh_sanitize:+ ($bh_sanitize)}"
-    configure_and_build "$bh_dir" -DDILLSPEC_TARGET="$(target_dir "$bh_target")" \
+    try_configure_and_build "$bh_dir" -DDILLSPEC_TARGET="$bh_target" \
         -DDILLSPEC_FUZZ_ENGINE="$bh_engine" -DDILLSPEC_SANITIZE="$bh_sanitize" \
         -DCMAKE_C_COMPILER="$bh_cc" -DDILLSPEC_CONFORMANCE=OFF -DDILLSPEC_BENCH=OFF
+}
+
+# absent_functions DIR: the in-scope functions the target built in DIR
+# lacks (its probe, cmake/DillTarget.cmake); the harnesses skip their calls.
+absent_functions() {
+    cat "$1/dillspec/absent.txt" 2>/dev/null | tr -s ' \n' ' ' | sed 's/ $//'
 }
 
 # corpus_dirs HARNESS: the committed inputs of a harness that exist.
@@ -37,10 +30,8 @@ corpus_dirs() {
     done
 }
 
-# lib_path TARGET: what LD_LIBRARY_PATH needs for a prefix target.
+# lib_path: what LD_LIBRARY_PATH needs for the target resolve_target
+# resolved last (its library's directory first).
 lib_path() {
-    case "$1" in
-        ref|pkg-config) echo "${LD_LIBRARY_PATH:-}" ;;
-        *) echo "$(target_dir "$1")/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ;;
-    esac
+    echo "${t_libdir:+$t_libdir${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}"
 }

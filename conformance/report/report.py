@@ -2,9 +2,11 @@
 """Turns a Criterion JSON report into dillspec's verdicts.
 
   report.py catalogue [--check]       write (or check) conformance/assertions.tsv
-  report.py target JSON OUTDIR NAME [--expect FILE]
-                                      reports/NAME/{assertions.tsv,matrix.md}
+  report.py target JSON OUTDIR NAME [--expect FILE] [--unresolved WHY]
+                                      OUTDIR/{assertions.tsv,matrix.md,junit.xml}
   report.py combine OUT DIR...        one matrix with a column per target
+  report.py check-expect conformance|fuzz FILE
+                                      validate an expectations file (exit 2 if bad)
 
 The catalogue is read from the tests themselves (DS_TEST/DS_TWIN carry the
 page, the name and the clause) plus conformance/assertions/waivers.tsv for
@@ -13,8 +15,15 @@ rows no test can check.  conformance/assertions/spine.tsv gives each row its
 ref/README#reading-N for one of ref's numbered readings) and its `ref` (the
 ref/src function that implements it); `catalogue --check` fails on a row
 without them, a page line or reading that does not exist, or a `ref` that
-ref/src does not define.  Verdicts: PASS, FAIL, CRASH, TIMEOUT, XFAIL, XPASS,
-UNRESOLVED, UNTESTED, UNDOCUMENTED-ERRNO, NOT-RUN.
+ref/src does not define.  Verdicts: PASS, FAIL, FAIL (missing), CRASH, TIMEOUT,
+XFAIL, XPASS, UNRESOLVED, UNTESTED, UNTESTED (not provided), UNDOCUMENTED-ERRNO,
+NOT-RUN.
+
+An expectations file (conformance/expectations/*.tsv) has the header
+id<TAB>deviation<TAB>reason<TAB>reproduction; `deviation` is the verdict the
+target shows, optionally followed by ": " and a text its evidence contains.
+A row is XFAIL only when the target fails that way; any other result of the
+row is FAIL (or XPASS when it passes), with both in the evidence.
 """
 import json
 import os
@@ -33,7 +42,16 @@ FUZZ_SPINE = os.path.join(ROOT, "fuzz", "spine.tsv")
 # The pages are not part of the project: DILLSPEC_SPEC, or beside the checkout.
 SPEC_DIR = os.path.normpath(os.environ.get("DILLSPEC_SPEC") or
                             os.path.join(ROOT, "..", "shared", "spec"))
-OK = {"PASS", "XFAIL", "UNTESTED"}
+OK = {"PASS", "XFAIL", "UNTESTED", "UNTESTED (not provided)"}
+# Every verdict a row can have; the longer names first, for parsing.
+VERDICTS = ["FAIL (missing)", "UNTESTED (not provided)", "UNDOCUMENTED-ERRNO",
+            "UNRESOLVED", "UNTESTED", "NOT-RUN", "TIMEOUT", "CRASH", "XFAIL",
+            "XPASS", "PASS", "FAIL"]
+# What a target's run can show, and so what an expectation can pin.
+DEVIATIONS = [v for v in VERDICTS if v not in ("PASS", "XFAIL", "XPASS", "NOT-RUN")]
+EXPECT_HEAD = {"conformance": ["id", "deviation", "reason", "reproduction"],
+               "fuzz": ["key", "reason", "regression input"]}
+HARNESSES = ["handles", "storage", "iolist", "address", "differential", "trace"]
 
 MACRO = re.compile(r'DS_(TEST|TWIN)\((\w+),\s*(\w+),\s*"((?:[^"\\]|\\.)*)"\)', re.S)
 
@@ -244,10 +262,13 @@ def verdict(test):
     if status == "PASSED":
         return "PASS", ""
     if status == "SKIPPED":
+        if "UNTESTED (not provided):" in text:
+            return "UNTESTED (not provided)", text
         return ("UNTESTED" if "UNTESTED" in text else "UNRESOLVED"), text
     if status == "ERRORED":
         return ("TIMEOUT" if "timed out" in text else "CRASH"), text
-    for tag in ("UNRESOLVED", "UNDOCUMENTED-ERRNO"):
+    # The fixture's watchdog ends a test that did not return in its limit.
+    for tag in ("FAIL (missing)", "TIMEOUT", "UNRESOLVED", "UNDOCUMENTED-ERRNO"):
         if tag + ":" in text:
             return tag, text
     return "FAIL", text
@@ -268,38 +289,193 @@ def criterion_results(path):
     return out
 
 
-def cmd_target(args):
-    json_path, outdir, name = args[:3]
-    expect = {}
-    if "--expect" in args:
-        for r in read_tsv(args[args.index("--expect") + 1]):
-            expect[r["id"]] = r
-    results = criterion_results(json_path)
+class BadExpectations(Exception):
+    """An expectations file that cannot be used; the message says where."""
+
+
+def parse_deviation(text):
+    """"FAIL: returned 0" -> ("FAIL", "returned 0"); "CRASH" -> ("CRASH", "")."""
+    for v in DEVIATIONS:
+        if text == v:
+            return v, ""
+        if text.startswith(v + ": ") and text[len(v) + 2:].strip():
+            return v, text[len(v) + 2:]
+    return None
+
+
+def expectation_lines(path, kind):
+    """The data lines of an expectations file as (line number, columns),
+    after checking its header; comments and blank lines are skipped."""
+    head = EXPECT_HEAD[kind]
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = [(n, l.rstrip("\n")) for n, l in enumerate(f, 1)
+                     if l.strip() and not l.startswith("#")]
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadExpectations("%s: cannot read: %s" % (path, e))
+    if not lines:
+        raise BadExpectations("%s: empty (it needs the header %s)" % (path, "<TAB>".join(head)))
+    n, first = lines[0]
+    if first.split("\t") != head:
+        raise BadExpectations("%s:%d: header must be %s, not %r" % (path, n, "<TAB>".join(head), first))
+    out = []
+    for n, l in lines[1:]:
+        cols = l.split("\t")
+        if len(cols) != len(head) or not all(c.strip() for c in cols):
+            raise BadExpectations("%s:%d: %d non-empty tab-separated columns expected (%s), got %d"
+                                  % (path, n, len(head), ", ".join(head), len(cols)))
+        out.append((n, cols))
+    return out
+
+
+def read_expectations(path, ids=None):
+    """id -> {deviation: (verdict, text), reason, reproduction}; raises
+    BadExpectations for a malformed file, an unknown id or a repeated one."""
+    if ids is None:
+        ids = {a["id"] for a in read_tsv(CATALOGUE)}
+    out = {}
+    for n, (i, dev, reason, repro) in expectation_lines(path, "conformance"):
+        if i not in ids:
+            raise BadExpectations("%s:%d: no assertion %r in conformance/assertions.tsv" % (path, n, i))
+        if i in out:
+            raise BadExpectations("%s:%d: %s is listed twice" % (path, n, i))
+        parsed = parse_deviation(dev)
+        if not parsed:
+            raise BadExpectations("%s:%d: deviation %r is not VERDICT or VERDICT: text (verdicts: %s)"
+                                  % (path, n, dev, ", ".join(DEVIATIONS)))
+        out[i] = {"deviation": parsed, "text": dev, "reason": reason, "reproduction": repro}
+    return out
+
+
+KEY = re.compile(r"^[a-z_]+(/[A-Za-z0-9_.*~+-]+){2,}$")
+
+
+def check_fuzz_expectations(path):
+    """Fuzz keys: harness/function/situation[/observed], fnmatch patterns;
+    a crash or hang key must name one exact situation (no wildcard)."""
+    seen = set()
+    for n, (key, reason, regression) in expectation_lines(path, "fuzz"):
+        if not KEY.match(key):
+            raise BadExpectations("%s:%d: key %r is not harness/function/situation[/observed]" % (path, n, key))
+        if key.split("/")[0] not in HARNESSES:
+            raise BadExpectations("%s:%d: key %r: no harness %r (harnesses: %s)"
+                                  % (path, n, key, key.split("/")[0], ", ".join(HARNESSES)))
+        if re.search(r"/(crash|hang)$", key) and any(c in key for c in "*?["):
+            raise BadExpectations("%s:%d: crash/hang key %r must name one exact call and input shape, no wildcard"
+                                  % (path, n, key))
+        if key in seen:
+            raise BadExpectations("%s:%d: %s is listed twice" % (path, n, key))
+        seen.add(key)
+
+
+def cmd_check_expect(args):
+    kind, path = args[0], args[1]
+    try:
+        if kind == "conformance":
+            read_expectations(path)
+        elif kind == "fuzz":
+            check_fuzz_expectations(path)
+        else:
+            sys.exit(__doc__)
+    except BadExpectations as e:
+        print("report.py: bad expectations file: %s" % e, file=sys.stderr)
+        return 2
+    return 0
+
+
+def apply_expectation(status, evidence, exp):
+    """A row's verdict once its expectation is known: XFAIL only when the
+    target fails the way the row says."""
+    verdict, text = exp["deviation"]
+    if status == verdict and text in evidence:
+        return "XFAIL", "%s (%s) %s" % (exp["text"], exp["reason"], evidence)
+    now = "%s %s" % (status, evidence) if evidence else status
+    if status == "PASS":
+        return "XPASS", "expected deviation: %s; now: PASS (the expectation is stale)" % exp["text"]
+    return "FAIL", "expected deviation: %s; now: %s" % (exp["text"], now)
+
+
+def target_rows(results, expect, unresolved=None):
     rows = []
     for a in read_tsv(CATALOGUE):
-        if a["waiver"]:
+        if unresolved is not None:
+            status, evidence = "UNRESOLVED", unresolved
+        elif a["waiver"]:
             status, evidence = "UNTESTED", a["waiver"]
         else:
             status, evidence = results.get(a["test"], ("NOT-RUN", "no result"))
-        if a["id"] in expect:
-            if status == "PASS":
-                status = "XPASS"
-                evidence = "expected to fail: " + expect[a["id"]]["reason"]
-            elif status not in OK:
-                evidence = "%s (expected: %s) %s" % (status, expect[a["id"]]["reason"], evidence)
-                status = "XFAIL"
+        if a["id"] in expect and unresolved is None:
+            status, evidence = apply_expectation(status, evidence, expect[a["id"]])
         rows.append(dict(a, status=status, evidence=evidence))
+    return rows
+
+
+def option(args, name):
+    return args[args.index(name) + 1] if name in args and args.index(name) + 1 < len(args) else None
+
+
+def cmd_target(args):
+    json_path, outdir, name = args[:3]
+    expect = {}
+    if option(args, "--expect"):
+        try:
+            expect = read_expectations(option(args, "--expect"))
+        except BadExpectations as e:
+            print("report.py: bad expectations file: %s" % e, file=sys.stderr)
+            return 2
+    rows = target_rows(criterion_results(json_path), expect, option(args, "--unresolved"))
     os.makedirs(outdir, exist_ok=True)
     write_tsv(os.path.join(outdir, "assertions.tsv"), rows,
               ["id", "status", "test", "clause", "evidence"])
+    with open(os.path.join(outdir, "label"), "w") as f:
+        f.write(name + "\n")
     write_matrix(os.path.join(outdir, "matrix.md"), [name], {name: rows})
-    counts = {}
-    for r in rows:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    bad = sum(n for s, n in counts.items() if s not in OK)
+    bad = write_junit(os.path.join(outdir, "junit.xml"), name, rows)
+    counts = count(rows)
     print("%s: %s" % (name, ", ".join("%d %s" % (n, s) for s, n in sorted(counts.items()))))
     print("%s: %d passed, %d failed" % (name, len(rows) - bad, bad))
     return 0 if bad == 0 else 1
+
+
+def count(rows):
+    counts = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    return counts
+
+
+def xml_attr(text):
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "?", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\n", "&#10;"))
+
+
+def write_junit(path, name, rows):
+    """One testcase per assertion: XFAIL and UNTESTED are skipped with their
+    reason, everything not OK (XPASS included) is a failure, so the file is
+    red exactly when the run's exit status is non-zero.  Returns the number
+    of failures."""
+    bad = sum(1 for r in rows if r["status"] not in OK)
+    skipped = sum(1 for r in rows if r["status"] in OK and r["status"] != "PASS")
+    with open(path, "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        f.write('<testsuites name="dillspec conformance" tests="%d" failures="%d" errors="0" skipped="%d">\n'
+                % (len(rows), bad, skipped))
+        f.write('  <testsuite name="%s" tests="%d" failures="%d" errors="0" skipped="%d">\n'
+                % (xml_attr(name), len(rows), bad, skipped))
+        for r in rows:
+            page = r["id"].split("/")[0]
+            f.write('    <testcase classname="%s" name="%s"' % (xml_attr(page), xml_attr(r["id"])))
+            why = xml_attr("%s: %s" % (r["status"], r["evidence"]) if r["evidence"] else r["status"])
+            if r["status"] == "PASS":
+                f.write("/>\n")
+            elif r["status"] in OK:
+                f.write('>\n      <skipped message="%s"/>\n    </testcase>\n' % why)
+            else:
+                f.write('>\n      <failure type="%s" message="%s"/>\n    </testcase>\n'
+                        % (xml_attr(r["status"]), why))
+        f.write("  </testsuite>\n</testsuites>\n")
+    return bad
 
 
 def write_matrix(path, names, by_target):
@@ -307,25 +483,36 @@ def write_matrix(path, names, by_target):
     index = {n: {r["id"]: r for r in by_target[n]} for n in names}
     with open(path, "w") as f:
         f.write("# dillspec conformance\n\n")
-        for n in names:
-            counts = {}
-            for r in by_target[n]:
-                counts[r["status"]] = counts.get(r["status"], 0) + 1
-            f.write("- **%s**: %s\n" % (n, ", ".join("%d %s" % (c, s) for s, c in sorted(counts.items()))))
-        f.write("\nRows that are not PASS for every target come first.\n\n")
+        f.write("| verdict | " + " | ".join(names) + " |\n")
+        f.write("|---|" + "---|" * len(names) + "\n")
+        counts = {n: count(by_target[n]) for n in names}
+        for v in [v for v in VERDICTS if any(v in counts[n] for n in names)]:
+            f.write("| %s | %s |\n" % (v, " | ".join(str(counts[n].get(v, 0)) for n in names)))
+        f.write("\nRows whose verdicts differ between targets come first, then rows that are"
+                " not PASS for every target.\n\n")
         f.write("| assertion | " + " | ".join(names) + " | clause |\n")
         f.write("|---|" + "---|" * len(names) + "---|\n")
+        def cells(i):
+            return [index[n].get(i, {}).get("status", "-") for n in names]
         def key(i):
-            return (all(index[n].get(i, {}).get("status") == "PASS" for n in names), i)
+            c = cells(i)
+            return (len(set(c)) == 1, all(x == "PASS" for x in c), i)
         for i in sorted(ids, key=key):
             clause = next((index[n][i]["clause"] for n in names if i in index[n]), "")
-            cells = [index[n].get(i, {}).get("status", "-") for n in names]
-            f.write("| `%s` | %s | %s |\n" % (i, " | ".join(cells), clause))
+            f.write("| `%s` | %s | %s |\n" % (i, " | ".join(cells(i)), clause))
 
 
 def cmd_combine(args):
     out, dirs = args[0], args[1:]
-    names = [os.path.basename(d.rstrip("/")) for d in dirs]
+    names = []
+    for d in dirs:
+        label = os.path.join(d, "label")
+        names.append(open(label).read().strip() if os.path.exists(label)
+                     else os.path.basename(d.rstrip("/")))
+    # Two targets with one label (two prefixes named alike): the directory,
+    # which carries the library's hash, tells them apart.
+    names = [os.path.basename(d.rstrip("/")) if names.count(n) > 1 else n
+             for n, d in zip(names, dirs)]
     by_target = {n: read_tsv(os.path.join(d, "assertions.tsv")) for n, d in zip(names, dirs)}
     write_matrix(out, names, by_target)
     print("matrix of %d targets: %s" % (len(names), out))
@@ -342,6 +529,8 @@ def main():
         return cmd_target(args)
     if cmd == "combine" and len(args) >= 2:
         return cmd_combine(args)
+    if cmd == "check-expect" and len(args) == 2:
+        return cmd_check_expect(args)
     sys.exit(__doc__)
 
 

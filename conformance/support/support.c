@@ -1,7 +1,9 @@
 /* The conformance suite's shared helpers (see support.h). */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -55,17 +57,76 @@ static void warm_up(void) {
         return;
     int cr = go(send_after_yield(s[1]));
     char c;
-    brecv(s[0], &c, 1, now() + 1000);
+    brecv(s[0], &c, 1, now() + DS_SETUP_LIMIT_MS / 2);
     if(cr >= 0)
         hclose(cr);
     hclose(s[0]);
     hclose(s[1]);
 }
 
+/* The watchdog.  A call that never returns would otherwise hold the test
+ * until Criterion's timeout, and a target where every wait hangs would hold
+ * each test that long: the run would take hours.  SIGALRM ends the test
+ * from inside (the runner keeps the message, and reports TIMEOUT); the
+ * process is about to end, so the target's state no longer matters. */
+static const char *watched;
+static int watched_ms;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    cr_assert_fail("TIMEOUT: %s did not finish within %d ms", watched, watched_ms);
+}
+
+static void watch(const char *what, int ms) {
+    watched = what;
+    watched_ms = ms;
+    struct sigaction sa = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval t = {.it_value = {ms / 1000, ms % 1000 * 1000}};
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void unwatch(void) {
+    struct itimerval t = {0};
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+/* Tests that take longer by design: much data, or one allocation failure
+ * after another. */
+static int body_limit_ms(void) {
+    static const char *slow[] = {"big_transfer_intact", "ENOMEM_allocation_loop", NULL};
+    const char *name = criterion_current_test ? criterion_current_test->name : "";
+    for(const char **n = slow; *n; n++)
+        if(!strcmp(name, *n))
+            return DS_SLOW_LIMIT_MS;
+    return DS_BODY_LIMIT_MS;
+}
+
+/* The private directory goes under $TMPDIR when it is short (ci/conformance
+ * makes one directory per run there and removes it, whatever a test died
+ * of), else under /tmp: socket paths must stay under 108 bytes. */
 void ds_init(void) {
     DS_SETUP(dc_dir_make(dir, sizeof(dir), "dsc") == 0);
+    watch("setup (a wait that the peer ends at once)", DS_SETUP_LIMIT_MS);
     warm_up();
     fds_before = dc_fds_open(NULL, 0);
+    watch("the test", body_limit_ms());
+}
+
+_Noreturn void ds_absent(const char *fn) {
+    if(!strncmp(fn, "dill_", 5))
+        fn += 5;
+    if(!strcmp(fn, "ipc_sendfd") || !strcmp(fn, "ipc_recvfd"))
+        cr_skip_test("UNTESTED (not provided): the target does not provide %s "
+            "(it has no man page; spec/ipc_sendfd.md is the project's)", fn);
+    cr_assert_fail("FAIL (missing): the target does not provide %s, which its man page "
+        "documents (not declared by libdill.h or not exported by the library)", fn);
+    abort();
+}
+
+_Noreturn void ds_needs_absent(const char *fn) {
+    cr_assert_fail("UNRESOLVED: the test needs %s, which the target does not provide", fn);
+    abort();
 }
 
 /* Fds are the target's or the test's, and any leak fails; so does a write
@@ -91,6 +152,7 @@ void ds_hygiene(void) {
 /* Socket files are the test's to remove (ipc_listen(3) says nothing of
  * unlinking), so leftovers are cleaned, not blamed. */
 void ds_fini(void) {
+    unwatch();
     ds_regain_root();
     dc_dir_remove(dir);
 }

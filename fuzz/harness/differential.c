@@ -7,16 +7,15 @@
  * yields are left out of both runs (executor.h), so two conforming targets
  * agree on every step.
  *
- * The first divergence is a finding keyed "<ours>~<theirs>/<call>/<what
- * ours did>~<what theirs did>", so that the same divergence found through
- * different programs collapses to one key, and a key the known-deviations
- * file lists is passed over.  A peer that dies is a finding too, and is
+ * The first divergence is a finding keyed "<call>/<what ours did>~<what
+ * theirs did>" (no target's name: one expectations file serves a build
+ * under any name), so that the same divergence found through different
+ * programs collapses to one key, and a key the known-deviations file lists
+ * is passed over.  A peer that dies is a finding too, and is
  * restarted.
  *
  *   DILLSPEC_FUZZ_PEER       the peer program (default: the one built
  *                            beside this harness, against the same target)
- *   DILLSPEC_FUZZ_PEER_NAME  its target's name in finding keys ("peer")
- *   DILLSPEC_FUZZ_SELF_NAME  this build's target's name ("self")
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,11 +40,6 @@ extern char **environ;
 
 static pid_t peer = -1;
 static int to_peer = -1, from_peer = -1;
-
-static const char *env_or(const char *name, const char *fallback) {
-    const char *v = getenv(name);
-    return v && *v ? v : fallback;
-}
 
 /* The peer: DILLSPEC_FUZZ_PEER, else the one built with this harness, else
  * one beside this program (as OSS-Fuzz lays out $OUT). */
@@ -150,8 +144,6 @@ static const char *call_name(const struct fz_program *prog, const struct fz_step
 
 static void compare(const struct fz_program *prog, const struct fz_trace *ours,
         const struct fz_trace *theirs) {
-    const char *self = env_or("DILLSPEC_FUZZ_SELF_NAME", "self");
-    const char *other = env_or("DILLSPEC_FUZZ_PEER_NAME", "peer");
     int n = ours->n < theirs->n ? ours->n : theirs->n;
     for(int i = 0; i < n; i++) {
         const struct fz_step *a = &ours->steps[i], *b = &theirs->steps[i];
@@ -161,7 +153,7 @@ static void compare(const struct fz_program *prog, const struct fz_trace *ours,
         char key[160], theirs_out[24];
         snprintf(theirs_out, sizeof(theirs_out), "%s", outcome(b));
         const char *what = a->sum != b->sum && a->outcome == b->outcome ? "bytes" : NULL;
-        snprintf(key, sizeof(key), "%s~%s/%s/%s~%s", self, other,
+        snprintf(key, sizeof(key), "%s/%s~%s",
             call_name(prog, a), what ? what : outcome(a),
             what ? what : theirs_out);
         fz_finding(key, "step %d (program op %d) diverges", i, a->op);

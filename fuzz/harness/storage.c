@@ -125,7 +125,7 @@ static void listener_name(char name[8]) {
 
 static void op_listen(uint8_t b) {
     int k = pick_block(b);
-    if(k == -2 || free_slots() < 1)
+    if(k == -2 || free_slots() < 1 || fz_absent(k >= 0 ? "ipc_listener_fromfd_mem" : "ipc_listener_fromfd"))
         return;
     char name[8];
     listener_name(name);
@@ -189,7 +189,8 @@ static void op_pair(uint8_t b) {
 /* Both ends of a socketpair, one in storage chosen by b, one by b + 1. */
 static void op_fromfd(uint8_t b) {
     int k1 = pick_block(b), k2 = pick_block((uint8_t)(b + 1)), fds[2];
-    if(k1 == -2 || k2 == -2 || (k1 >= 0 && k1 == k2) || free_slots() < 2)
+    if(k1 == -2 || k2 == -2 || (k1 >= 0 && k1 == k2) || free_slots() < 2
+            || fz_absent("ipc_fromfd") || fz_absent("ipc_fromfd_mem"))
         return;
     if(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
         fz_finding("setup/socketpair/failed", "%s", fz_errname(errno));

@@ -17,6 +17,9 @@
 #include <stdint.h>
 
 #include "dc_errors.h"
+/* The target's libdill.h, and declarations of what an older release lacks
+ * (DS_HAVE_<function>; fz_absent tells at run time). */
+#include "dill_available.h"
 
 /* Each harness defines its name: the first part of every finding key. */
 extern const char fz_harness[];

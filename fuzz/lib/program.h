@@ -19,6 +19,7 @@
 #ifndef DILLSPEC_PROGRAM_H
 #define DILLSPEC_PROGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,5 +63,12 @@ void fz_decode(const uint8_t *data, size_t size, struct fz_program *prog);
 /* One line per operation, as the C calls it stands for. */
 void fz_print(const struct fz_program *prog, FILE *out);
 const char *fz_op_name(enum fz_opcode code);
+
+/* True when the target does not provide function `fn`: it is named in
+ * DILLSPEC_FUZZ_ABSENT (ci/corpus and ci/fuzz set it from the target's
+ * probe, cmake/DillTarget.cmake).  fz_decode drops the operations of such
+ * functions; every process of a run reads the same list, so ref and the
+ * differential peer skip the same calls. */
+bool fz_absent(const char *fn);
 
 #endif

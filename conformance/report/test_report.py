@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Tests of report.py's verdict code: expectations that pin the deviation,
+their validation, and a junit.xml that agrees with the exit status.
+
+    python3 conformance/report/test_report.py     (ci/test runs it)
+
+Each test writes a Criterion-like JSON report for the real catalogue, runs
+`report.py target` on it as ci/conformance does, and reads what it wrote."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPORT = os.path.join(HERE, "report.py")
+sys.path.insert(0, HERE)
+import report  # noqa: E402
+
+ROW = "ipc_listen/EINVAL/null-address"          # a row libdill 2.14 crashes on
+LIST_ROW = "brecvl/EINVAL/not-same-list"
+
+
+def criterion_json(path, outcomes):
+    """outcomes: assertion id -> (Criterion status, [messages]); every other
+    test of the catalogue passed."""
+    suites = {}
+    for a in report.read_tsv(report.CATALOGUE):
+        if not a["test"]:
+            continue
+        page, name = a["test"].split("::")
+        status, msgs = outcomes.get(a["id"], ("PASSED", []))
+        suites.setdefault(page, []).append({"name": name, "status": status, "messages": msgs})
+    data = {"test_suites": [{"name": p, "tests": t} for p, t in suites.items()]}
+    with open(path, "w") as f:
+        json.dump(data, f)
+
+
+def expectations(path, rows, head="id\tdeviation\treason\treproduction"):
+    with open(path, "w") as f:
+        f.write(head + "\n" + "".join("\t".join(r) + "\n" for r in rows))
+
+
+class Target(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        self.json = os.path.join(self.dir, "criterion.json")
+        self.expect = os.path.join(self.dir, "expect.tsv")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_target(self, outcomes, rows=None):
+        criterion_json(self.json, outcomes)
+        args = [REPORT, "target", self.json, os.path.join(self.dir, "out"), "t"]
+        if rows is not None:
+            expectations(self.expect, rows)
+            args += ["--expect", self.expect]
+        p = subprocess.run(args, capture_output=True, text=True)
+        verdicts = {r["id"]: r for r in report.read_tsv(os.path.join(self.dir, "out", "assertions.tsv"))}
+        return p, verdicts
+
+    def junit(self):
+        return ET.parse(os.path.join(self.dir, "out", "junit.xml")).getroot()
+
+    def test_pinned_deviation_is_xfail_and_junit_is_green(self):
+        p, v = self.run_target({ROW: ("ERRORED", ["The test crashed."])},
+                               [(ROW, "CRASH", "strlen(NULL)", "ipc_listen(NULL, 10);")])
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(v[ROW]["status"], "XFAIL")
+        root = self.junit()
+        self.assertEqual(root.get("failures"), "0")
+        self.assertEqual(root.get("errors"), "0")
+        case = [c for c in root.iter("testcase") if c.get("name") == ROW][0]
+        self.assertIn("strlen(NULL)", case.find("skipped").get("message"))
+
+    def test_different_failure_on_xfail_row_is_fail(self):
+        # Expected to crash; now returns 0: a new fault on a deviating row.
+        p, v = self.run_target({ROW: ("FAILED", ["ipc_listen.c:40: FAIL: returned 0, expected -1 with EINVAL"])},
+                               [(ROW, "CRASH", "strlen(NULL)", "ipc_listen(NULL, 10);")])
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(v[ROW]["status"], "FAIL")
+        self.assertIn("expected deviation: CRASH; now: FAIL", v[ROW]["evidence"])
+        self.assertEqual(self.junit().get("failures"), "1")
+
+    def test_evidence_text_must_match(self):
+        dev = "FAIL: item 0 of the caller's list changed"
+        same = {LIST_ROW: ("FAILED", ["x.c:1: FAIL: item 0 of the caller's list changed by the call"])}
+        other = {LIST_ROW: ("FAILED", ["x.c:1: FAIL: returned 0, expected -1 with EINVAL"])}
+        row = [(LIST_ROW, dev, "iol_rsvd left set", "brecvl(s, &a, &b, -1);")]
+        self.assertEqual(self.run_target(same, row)[1][LIST_ROW]["status"], "XFAIL")
+        p, v = self.run_target(other, row)
+        self.assertEqual(v[LIST_ROW]["status"], "FAIL")
+        self.assertIn("now: FAIL x.c:1: FAIL: returned 0", v[LIST_ROW]["evidence"])
+
+    def test_pass_on_expected_row_is_xpass_and_red(self):
+        p, v = self.run_target({}, [(ROW, "CRASH", "strlen(NULL)", "ipc_listen(NULL, 10);")])
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(v[ROW]["status"], "XPASS")
+        case = [c for c in self.junit().iter("testcase") if c.get("name") == ROW][0]
+        self.assertIsNotNone(case.find("failure"))
+
+    def test_junit_red_exactly_when_exit_status_is(self):
+        for outcomes in ({}, {ROW: ("ERRORED", ["The test crashed."])}):
+            p, _ = self.run_target(outcomes)
+            self.assertEqual(p.returncode != 0, self.junit().get("failures") != "0")
+
+    def test_missing_function_verdicts(self):
+        p, v = self.run_target({
+            "ipc_fromfd/hclose-closes-fd": ("FAILED", ["s.c:1: FAIL (missing): the target does not provide ipc_fromfd"]),
+            "ipc_sendfd/EBADF/minus-one": ("SKIPPED", ["UNTESTED (not provided): the target does not provide ipc_sendfd"])})
+        self.assertEqual(v["ipc_fromfd/hclose-closes-fd"]["status"], "FAIL (missing)")
+        self.assertEqual(v["ipc_sendfd/EBADF/minus-one"]["status"], "UNTESTED (not provided)")
+        self.assertEqual(p.returncode, 1)   # a documented function is missing
+
+    def test_unresolved_target_is_a_column(self):
+        criterion_json(self.json, {})
+        out = os.path.join(self.dir, "out")
+        p = subprocess.run([REPORT, "target", "/nonexistent.json", out, "t", "--unresolved", "did not build"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        rows = report.read_tsv(os.path.join(out, "assertions.tsv"))
+        self.assertTrue(rows and all(r["status"] == "UNRESOLVED" for r in rows))
+
+
+    def test_two_targets_with_one_name_get_two_columns(self):
+        criterion_json(self.json, {})
+        dirs = []
+        for key in ("dill-2.14-aaaa", "dill-2.14-bbbb"):
+            d = os.path.join(self.dir, key)
+            subprocess.run([REPORT, "target", self.json, d, "dill-2.14"], capture_output=True, check=True)
+            dirs.append(d)
+        out = os.path.join(self.dir, "matrix.md")
+        subprocess.run([REPORT, "combine", out] + dirs, capture_output=True, check=True)
+        head = [l for l in open(out) if l.startswith("| assertion |")][0]
+        self.assertIn("dill-2.14-aaaa", head)
+        self.assertIn("dill-2.14-bbbb", head)
+
+
+class Validation(unittest.TestCase):
+    def check(self, kind, text):
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
+            f.write(text)
+        try:
+            return subprocess.run([REPORT, "check-expect", kind, f.name], capture_output=True, text=True)
+        finally:
+            os.unlink(f.name)
+
+    def assertBad(self, kind, text, words):
+        p = self.check(kind, text)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(words, p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+
+    def test_good_files_pass(self):
+        self.assertEqual(self.check("conformance", "id\tdeviation\treason\treproduction\n"
+                                    "%s\tCRASH\tr\tipc_listen(NULL, 10);\n" % ROW).returncode, 0)
+        self.assertEqual(self.check("fuzz", "key\treason\tregression input\n"
+                                    "storage/ipc_listen_mem/null-storage/crash\tr\tstorage/regressions/x\n").returncode, 0)
+
+    def test_bad_files_are_one_clear_error(self):
+        self.assertBad("conformance", "", "empty")
+        self.assertBad("conformance", "%s\tCRASH\tr\tx\n" % ROW, "header")
+        self.assertBad("conformance", "id\treason\treproduction\n%s\tr\tx\n" % ROW, "header")
+        head = "id\tdeviation\treason\treproduction\n"
+        self.assertBad("conformance", head + "%s\tCRASH\tr\n" % ROW, "columns")
+        self.assertBad("conformance", head + "no/such/row\tCRASH\tr\tx\n", "no assertion")
+        self.assertBad("conformance", head + "%s\tBROKEN\tr\tx\n" % ROW, "deviation")
+        self.assertBad("conformance", head + "%s\tCRASH\tr\tx\n" % ROW * 2, "twice")
+        fhead = "key\treason\tregression input\n"
+        self.assertBad("fuzz", fhead + "iolist/bsendl/malformed/*/crash\tr\tx\n", "exact")
+        self.assertBad("fuzz", fhead + "nosuch/f/x/crash\tr\tx\n", "no harness")
+        self.assertBad("fuzz", fhead + "iolist only\tr\tx\n", "not harness")
+
+
+if __name__ == "__main__":
+    unittest.main()
