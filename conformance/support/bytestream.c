@@ -480,9 +480,11 @@ void ds_check_einval_first(ds_xferl op, enum ds_dir_state state) {
     case DS_AFTER_DONE:
         DS_SETUP(ipc_done(s[0], now() + 1000) == 0);
         break;
-    case DS_AFTER_FAILURE:
-        DS_SETUP(blocking_call(op == bsendl ? ds_bsend : ds_brecv, op == bsendl,
-            s[0], now() + 20) == -1);
+    case DS_AFTER_FAILED_SEND:
+        DS_SETUP(blocking_call(ds_bsend, true, s[0], now() + 20) == -1);
+        break;
+    case DS_AFTER_FAILED_RECV:
+        DS_SETUP(blocking_call(ds_brecv, false, s[0], now() + 20) == -1);
         break;
     case DS_AFTER_PEER_DONE:
         DS_SETUP(ipc_done(s[1], now() + 1000) == 0);

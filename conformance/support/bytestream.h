@@ -74,7 +74,8 @@ enum ds_bad_list { DS_LAST_HAS_NEXT, DS_NOT_SAME_LIST, DS_LOOP, DS_RSVD,
 void ds_check_iolist_einval(ds_xferl op, enum ds_bad_list how);
 /* Argument errors come before state errors: a malformed list is EINVAL even
  * on a direction already closed or failed. */
-enum ds_dir_state { DS_AFTER_DONE, DS_AFTER_FAILURE, DS_AFTER_PEER_DONE };
+enum ds_dir_state { DS_AFTER_DONE, DS_AFTER_FAILED_SEND, DS_AFTER_FAILED_RECV,
+    DS_AFTER_PEER_DONE };
 void ds_check_einval_first(ds_xferl op, enum ds_dir_state state);
 void ds_check_iolist_restored(ds_xferl op, bool sending);
 void ds_check_iolist_skip(void);

@@ -35,7 +35,7 @@ DS_TEST(brecvl, ECONNRESET_peer_reset, "the peer closed with our bytes unread (a
 DS_TEST(brecvl, EINVAL_rsvd_first, "iol_rsvd of the first item is not zero: EINVAL, list unchanged, waiting bytes kept") { ds_check_iolist_einval(brecvl, DS_RSVD_FIRST); }
 DS_TEST(brecvl, EINVAL_rsvd_last, "iol_rsvd of the last item is not zero: EINVAL, list unchanged, waiting bytes kept") { ds_check_iolist_einval(brecvl, DS_RSVD_LAST); }
 DS_TEST(brecvl, EINVAL_loop_self, "the first item points to itself (a loop): EINVAL, list unchanged") { ds_check_iolist_einval(brecvl, DS_LOOP_SELF); }
-DS_TEST(brecvl, EINVAL_after_failed_receive, "argument errors come first: a malformed list after a failed receive is EINVAL, not ECONNRESET") { ds_check_einval_first(brecvl, DS_AFTER_FAILURE); }
+DS_TEST(brecvl, EINVAL_after_failed_receive, "argument errors come first: a malformed list after a failed receive is EINVAL, not ECONNRESET") { ds_check_einval_first(brecvl, DS_AFTER_FAILED_RECV); }
 DS_TEST(brecvl, EINVAL_after_peer_done, "argument errors come first: a malformed list after the peer's end of stream is EINVAL, not EPIPE") { ds_check_einval_first(brecvl, DS_AFTER_PEER_DONE); }
 DS_TEST(brecvl, null_buffer_64KiB, "NULL iol_base drops exactly 64 KiB, the bytes after them follow") { ds_check_recv_discard_big(ds_brecvl, 64u << 10); }
 DS_TEST(brecvl, null_buffer_1MiB, "NULL iol_base drops exactly 1 MiB, the bytes after them follow") { ds_check_recv_discard_big(ds_brecvl, 1u << 20); }

@@ -32,7 +32,7 @@ DS_TEST(bsendl, EINVAL_rsvd_first, "iol_rsvd of the first item is not zero: EINV
 DS_TEST(bsendl, EINVAL_rsvd_last, "iol_rsvd of the last item is not zero: EINVAL, list unchanged, connection unchanged") { ds_check_iolist_einval(bsendl, DS_RSVD_LAST); }
 DS_TEST(bsendl, EINVAL_loop_self, "the first item points to itself (a loop): EINVAL, list unchanged") { ds_check_iolist_einval(bsendl, DS_LOOP_SELF); }
 DS_TEST(bsendl, EINVAL_after_done, "argument errors come first: a malformed list after ipc_done is EINVAL, not EPIPE") { ds_check_einval_first(bsendl, DS_AFTER_DONE); }
-DS_TEST(bsendl, EINVAL_after_failed_send, "argument errors come first: a malformed list after a failed send is EINVAL, not ECONNRESET") { ds_check_einval_first(bsendl, DS_AFTER_FAILURE); }
+DS_TEST(bsendl, EINVAL_after_failed_send, "argument errors come first: a malformed list after a failed send is EINVAL, not ECONNRESET") { ds_check_einval_first(bsendl, DS_AFTER_FAILED_SEND); }
 DS_TEST(bsendl, large_list_first_last_byte, "a list of 3000 items (more than IOV_MAX): its first, last and every byte arrive in place") { ds_check_large_list(bsendl, brecvl); }
 DS_TEST(bsendl, spans_kernel_buffers, "one bsendl of 4 MiB, many socket buffers, arrives whole and unchanged") { ds_check_spans_kernel_buffers(ds_bsendl, ds_brecvl); }
 DS_TEST(bsendl, EBADF_zero_length, "a zero-length call on a closed handle: EBADF") { ds_check_ebadf(ds_bsendl0, ds_closed_handle()); }
