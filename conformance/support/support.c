@@ -276,3 +276,19 @@ int ds_closed_handle(void) {
     DS_SETUP(hclose(s[0]) == 0);
     return s[0];
 }
+
+static void expect_carries(int from, int to, const char *bytes) {
+    char buf[2];
+    int rc = bsend(from, bytes, 2, now() + 1000);
+    cr_assert(rc == 0, "FAIL: afterwards bsend failed (errno %s): the error changed "
+        "the connection", ds_errname(errno));
+    rc = brecv(to, buf, 2, now() + 1000);
+    cr_assert(rc == 0, "FAIL: afterwards brecv failed (errno %s): the error changed "
+        "the connection", ds_errname(errno));
+    cr_assert(memcmp(buf, bytes, 2) == 0, "FAIL: afterwards the bytes changed in transit");
+}
+
+void ds_expect_usable(int a, int b) {
+    expect_carries(a, b, "ab");
+    expect_carries(b, a, "ba");
+}

@@ -206,6 +206,10 @@ extern char ds_big[DS_BIG];
 int ds_bundle_handle(void);       /* an empty bundle */
 int ds_coroutine_handle(void);    /* go() of a coroutine that sleeps */
 
+/* The connection a-b still carries bytes both ways (after an error that
+ * must have changed nothing). */
+void ds_expect_usable(int a, int b);
+
 /* A handle number that was valid and is now closed. */
 int ds_closed_handle(void);
 

@@ -5,7 +5,7 @@
 
 #include "alloc.h"
 #include "inject.h"
-#include "support.h"
+#include "bytestream.h"
 
 static int listener(void) {
     int ls = ipc_listen(ds_path("a.ipc"), 10);
@@ -243,4 +243,29 @@ DS_TWIN(ipc_accept, ENOMEM_allocation_loop,
     ds_alloc_loop(&(struct ds_alloc_case){ACCEPT_ERRS, accept_setup,
         accept_call, accept_undo, accept_failed}, &s);
     DS_SETUP(hclose(s.ls) == 0);
+}
+
+DS_TWIN(ipc_accept, deadlines_send,
+    "the accepted socket sends with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_ACCEPTED, mem, true);
+}
+
+DS_TWIN(ipc_accept, deadlines_recv,
+    "the accepted socket receives with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_ACCEPTED, mem, false);
+}
+
+DS_TEST(ipc_accept_mem, EINVAL_null_storage,
+    "NULL storage: EINVAL (reading 6: the table lacks it), no crash, no fd, no handle; the waiting client is not taken") {
+    int cli, srv;
+    int ls = ds_listener_with_client("n.ipc", &cli, &srv);
+    DS_SETUP(hclose(srv) == 0 && hclose(cli) == 0);
+    cli = ipc_connect(ds_path("n.ipc"), now() + 1000);
+    DS_SETUP(cli >= 0);
+    DS_EXPECT_ERR(ipc_accept_mem(ls, NULL, now() + 1000), EINVAL, ACCEPT_ERRS);
+    srv = ipc_accept(ls, now() + 1000);
+    cr_assert(srv >= 0, "FAIL: after the NULL-storage call the waiting client was gone "
+        "(errno %s)", ds_errname(errno));
+    ds_expect_usable(cli, srv);
+    DS_SETUP(hclose(srv) == 0 && hclose(cli) == 0 && hclose(ls) == 0);
 }

@@ -6,7 +6,7 @@
 
 #include "alloc.h"
 #include "inject.h"
-#include "support.h"
+#include "bytestream.h"
 
 static int listener(int backlog) {
     int ls = ipc_listen(ds_path("c.ipc"), backlog);
@@ -281,4 +281,26 @@ DS_TWIN(ipc_connect, ENOMEM_allocation_loop,
     ds_alloc_loop(&(struct ds_alloc_case){CONNECT_ERRS, connect_setup,
         connect_call, connect_undo, connect_failed}, &s);
     close(s.lfd);
+}
+
+DS_TWIN(ipc_connect, deadlines_send,
+    "the connected socket sends with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_CONNECTED, mem, true);
+}
+
+DS_TWIN(ipc_connect, deadlines_recv,
+    "the connected socket receives with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_CONNECTED, mem, false);
+}
+
+DS_TEST(ipc_connect_mem, EINVAL_null_storage,
+    "NULL storage: EINVAL, no crash, no fd, no handle, no connection made to the listener") {
+    int ls = ipc_listen(ds_path("n.ipc"), 10);
+    DS_SETUP(ls >= 0);
+    DS_EXPECT_ERR(ipc_connect_mem(ds_path("n.ipc"), NULL, now() + 1000), EINVAL, CONNECT_ERRS);
+    int64_t t0 = ds_ms();
+    int s = ipc_accept(ls, 0);
+    cr_assert(s == -1, "FAIL: the NULL-storage call made a connection the listener accepted");
+    DS_SETUP(errno == ETIMEDOUT && ds_ms() - t0 < DS_FAST_MS);
+    DS_SETUP(hclose(ls) == 0);
 }

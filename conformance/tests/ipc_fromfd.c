@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "support.h"
+#include "bytestream.h"
 
 static bool fd_is_open(int fd) {
     return fcntl(fd, F_GETFD) != -1;
@@ -152,4 +152,46 @@ DS_TWIN(ipc_listener_fromfd, ENOMEM_allocation_loop,
         .storage = mem ? ds_guarded(sizeof(struct ipc_listener_storage)) : NULL};
     ds_alloc_loop(&(struct ds_alloc_case){FROMFD_ERRS, fromfd_setup,
         fromfd_call, fromfd_undo, fromfd_failed}, &s);
+}
+
+DS_TWIN(ipc_fromfd, deadlines_send,
+    "the wrapped socket sends with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_FROMFD_END, mem, true);
+}
+
+DS_TWIN(ipc_fromfd, deadlines_recv,
+    "the wrapped socket receives with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_FROMFD_END, mem, false);
+}
+
+/* After a NULL-storage failure the fd is still the caller's (reading 7):
+ * open, and a later plain call wraps it into a working connection. */
+DS_TEST(ipc_fromfd_mem, EINVAL_null_storage,
+    "NULL storage: EINVAL (readings 6, 7: the table lacks it), no crash, no handle, the fd left open and usable") {
+    int fds[2];
+    DS_SETUP(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+    DS_EXPECT_ERR(ipc_fromfd_mem(fds[0], NULL), EINVAL, FROMFD_ERRS);
+    cr_assert(fd_is_open(fds[0]), "FAIL: the caller's fd was closed by the failed call");
+    int a = ipc_fromfd(fds[0]), b = ipc_fromfd(fds[1]);
+    DS_SETUP(a >= 0 && b >= 0);
+    ds_expect_usable(a, b);
+    DS_SETUP(hclose(a) == 0 && hclose(b) == 0);
+}
+
+DS_TEST(ipc_listener_fromfd_mem, EINVAL_null_storage,
+    "NULL storage: EINVAL (readings 6, 7: the table lacks it), no crash, no handle, the fd left open and listening") {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    DS_SETUP(fd >= 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    strcpy(a.sun_path, ds_path("n.ipc"));
+    DS_SETUP(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 10) == 0);
+    DS_EXPECT_ERR(ipc_listener_fromfd_mem(fd, NULL), EINVAL, FROMFD_ERRS);
+    cr_assert(fd_is_open(fd), "FAIL: the caller's fd was closed by the failed call");
+    int ls = ipc_listener_fromfd(fd);
+    DS_SETUP(ls >= 0);
+    int cli = ipc_connect(ds_path("n.ipc"), now() + 1000);
+    DS_SETUP(cli >= 0);
+    int srv = ipc_accept(ls, now() + 1000);
+    cr_assert(srv >= 0, "FAIL: the listener wrapped after the failed call does not accept");
+    DS_SETUP(hclose(srv) == 0 && hclose(cli) == 0 && hclose(ls) == 0);
 }

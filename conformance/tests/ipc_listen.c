@@ -144,3 +144,15 @@ DS_TWIN(ipc_listen, ENOMEM_allocation_loop,
     ds_alloc_loop(&(struct ds_alloc_case){LISTEN_ERRS, listen_setup,
         listen_call, listen_undo, listen_failed}, &s);
 }
+
+DS_TEST(ipc_listen_mem, EINVAL_null_storage,
+    "NULL storage: EINVAL, no crash, no fd, no handle, no socket file: the path stays free") {
+    DS_EXPECT_ERR(ipc_listen_mem(ds_path("n.ipc"), 10, NULL), EINVAL, LISTEN_ERRS);
+    struct stat st;
+    cr_assert(stat(ds_path("n.ipc"), &st) == -1,
+        "FAIL: the NULL-storage call left a socket file at the path");
+    int ls = ipc_listen(ds_path("n.ipc"), 10);
+    cr_assert(ls >= 0, "FAIL: the path is not free after the NULL-storage call (errno %s)",
+        ds_errname(errno));
+    DS_SETUP(hclose(ls) == 0);
+}

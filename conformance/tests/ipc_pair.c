@@ -1,7 +1,7 @@
 /* ipc_pair(3) and ipc_pair_mem(3). */
 #include "alloc.h"
 #include "inject.h"
-#include "support.h"
+#include "bytestream.h"
 
 DS_TWIN(ipc_pair, success_connected_both_ways,
     "returns 0 and two handles to the opposite ends of one connection") {
@@ -99,4 +99,30 @@ DS_TWIN(ipc_pair, ENOMEM_allocation_loop,
         .storage = mem ? ds_guarded(sizeof(struct ipc_pair_storage)) : NULL};
     ds_alloc_loop(&(struct ds_alloc_case){PAIR_ERRS, pair_setup, pair_call,
         pair_undo, pair_failed}, &s);
+}
+
+DS_TWIN(ipc_pair, deadlines_end0_send,
+    "the first end sends with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_PAIR_END0, mem, true);
+}
+
+DS_TWIN(ipc_pair, deadlines_end0_recv,
+    "the first end receives with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_PAIR_END0, mem, false);
+}
+
+DS_TWIN(ipc_pair, deadlines_end1_send,
+    "the second end sends with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_PAIR_END1, mem, true);
+}
+
+DS_TWIN(ipc_pair, deadlines_end1_recv,
+    "the second end receives with deadline 0 (ETIMEDOUT at once), 100 ms (ETIMEDOUT on time) and -1 (waits for the peer)") {
+    ds_check_endpoint_deadlines(DS_PAIR_END1, mem, false);
+}
+
+DS_TEST(ipc_pair_mem, EINVAL_null_storage,
+    "NULL storage: EINVAL (reading 6: the table lacks it), no crash, no fd, no handle") {
+    int s[2] = {-2, -2};
+    DS_EXPECT_ERR(ipc_pair_mem(NULL, s), EINVAL, PAIR_ERRS);
 }
