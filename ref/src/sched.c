@@ -9,6 +9,7 @@
 #include "libdill.h"
 #include "runtime.h"
 #include "stack.h"
+#include "thread.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define DILL_ASAN 1
@@ -100,6 +101,13 @@ static void dill_arrived(void) {
         dill_stack_release(s->finished);
         s->finished = NULL;
     }
+}
+
+void dill_sched_free(void) {
+    struct dill_sched *s = &sched;
+    if(s->finished && s->finished != s->current)
+        dill_stack_release(s->finished);
+    s->finished = NULL;
 }
 
 void dill_go_started(void) { dill_arrived(); }
@@ -202,6 +210,13 @@ void dill_cancel(struct dill_cr *cr) {
         dill_wake(cr, ECANCELED);
 }
 
+void dill_evict(struct dill_cr *cr) {
+    if(cr->blocked)
+        dill_wake(cr, EBADF);
+    else
+        cr->result = EBADF;     /* woken, not yet resumed: overrides */
+}
+
 int dill_block(int64_t deadline, bool cancelable) {
     struct dill_sched *s = dill_sched();
     struct dill_cr *self = s->current;
@@ -218,8 +233,15 @@ int dill_block(int64_t deadline, bool cancelable) {
     self->blocked = true;
     self->cancelable = cancelable;
     dill_switch_to(dill_next(s));
-    if(self->result) {
-        errno = self->result;
+    int result = self->result;
+    /* Reading 17: a coroutine canceled after its event came but before it
+     * ran again fails with ECANCELED, as go(3) says of "all the blocking
+     * calls" once it is canceled.  Reading 14: EBADF wins over that, for
+     * it tells the caller its object is gone and must not be touched. */
+    if(cancelable && self->canceled && result != EBADF)
+        result = ECANCELED;
+    if(result) {
+        errno = result;
         return -1;
     }
     return 0;
