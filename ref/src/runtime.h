@@ -67,8 +67,9 @@ void dill_cancel(struct dill_cr *cr);
  * result, ECANCELED included. */
 void dill_evict(struct dill_cr *cr);
 
-/* Puts the running coroutine at the end of the ready queue and runs others. */
-void dill_reschedule(void);
+/* Puts the running coroutine at the end of the ready queue and runs others:
+ * 0, or -1 with errno ECANCELED (and no switch) when it was canceled. */
+int dill_reschedule(void);
 
 /* go() support, in sched.c: starts `cr` (already set up) in place of the
  * running coroutine, which becomes ready; returns where to save the caller. */
