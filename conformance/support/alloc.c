@@ -158,6 +158,18 @@ static void snapshot(struct fdset *s) {
     DS_SETUP(dc_fds_open(s->open, DS_MAXFD) >= 0);
 }
 
+/* Files in the test's directory (ds_dir), counted: a failed call must not
+ * leave one there (ipc_listen's socket file). */
+static int files_in_dir(void) {
+    DIR *d = opendir(ds_dir());
+    DS_SETUP(d != NULL);
+    int n = 0;
+    for(struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
 /* One call with its nth allocation failing; true if it succeeded.  `measure`
  * checks that a failure left no byte allocated: only on a repeat, since the
  * first failure may grow a cache the target keeps (its poller's fd table). */
@@ -166,6 +178,7 @@ static bool one_call(const struct ds_alloc_case *c, void *st, int n,
     static struct fdset before, after;
     c->setup(st);
     snapshot(&before);
+    int files = files_in_dir();
     long m0 = live;
     arm(n);
     errno = 0;
@@ -189,6 +202,9 @@ static bool one_call(const struct ds_alloc_case *c, void *st, int n,
         cr_assert(!after.open[fd] || before.open[fd], "FAIL: fd %d left open "
             "by the call that failed with ENOMEM (allocation %d failing, %d "
             "more handles open)", fd, n, extra);
+    cr_assert(files_in_dir() == files, "FAIL: a file left in the test's "
+        "directory by the call that failed with ENOMEM (allocation %d "
+        "failing, %d more handles open)", n, extra);
     if(measure)
         cr_assert(m1 <= m0, "FAIL: %ld bytes left allocated by the call that "
             "failed with ENOMEM (allocation %d failing, %d more handles open)",

@@ -10,7 +10,8 @@
  *
  * ds_alloc_loop() runs a constructor with its 1st, 2nd, ... allocation
  * failing until it succeeds.  Each failure must be -1/ENOMEM with no new fd
- * open and no byte left allocated (the wrappers count the bytes of the
+ * open, no new file in the test's directory (ds_dir: a listener's socket
+ * file) and no byte left allocated (the wrappers count the bytes of the
  * test's thread; under ASan, LeakSanitizer also checks every test at its
  * end, see ds_hygiene()).  It does so
  * again with 1, 2, ... more handles open, past the point where the target's

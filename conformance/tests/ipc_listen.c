@@ -104,8 +104,9 @@ DS_TWIN(ipc_listen, ENOMEM_injected,
     DS_EXPECT_ERR(ds_listen(mem, ds_path("l.ipc"), 10), ENOMEM, LISTEN_ERRS);
 }
 
-/* Each call gets a fresh path: a call that failed after bind() may leave
- * its socket file, which is the caller's to remove. */
+/* Each call gets a fresh path.  A call that failed must leave no socket
+ * file (ds_alloc_loop counts the directory's files); listen_failed removes
+ * one anyway, for the next test. */
 struct listen_st {
     bool mem;
     void *storage;

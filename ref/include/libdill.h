@@ -2,7 +2,8 @@
  * libdill.h - dillspec's reference implementation of the libdill API.
  *
  * Source-compatible with libdill for the IPC scope: a program written for
- * libdill compiles unchanged against this header and links against libdillref.
+ * libdill compiles unchanged against this header and links against ref's
+ * libdill (-ldill; see ref/README.md for installing it).
  * Every symbol carries the dill_ prefix; the familiar names (go, ipc_accept,
  * struct iolist, ...) are macros unless DILL_DISABLE_RAW_NAMES is defined.
  *

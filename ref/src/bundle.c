@@ -6,6 +6,7 @@
 #include "bundle.h"
 #include "handle.h"
 #include "libdill.h"
+#include "thread.h"
 
 struct dill_bundle {
     struct dill_hvfs vfs;
@@ -51,7 +52,13 @@ static _Thread_local int dill_bundle_cached;
 static struct dill_bundle *dill_bundle_alloc(void) {
     if(dill_bundle_cached > 0)
         return dill_bundle_cache[--dill_bundle_cached];
+    dill_thread_track();
     return malloc(sizeof(struct dill_bundle));
+}
+
+void dill_bundles_free(void) {
+    while(dill_bundle_cached > 0)
+        free(dill_bundle_cache[--dill_bundle_cached]);
 }
 
 static void dill_bundle_free(struct dill_bundle *b) {

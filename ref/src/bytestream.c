@@ -7,11 +7,13 @@
 #include "iolist.h"
 #include "runtime.h"
 
-const int dill_bsock_type = 0;
+/* A type is an address only this interface has (libdillimpl.h). */
+static const int dill_bsock_tag;
+const void *dill_bsock_type = &dill_bsock_tag;
 
 static int dill_transfer(int s, struct dill_iolist *first,
       struct dill_iolist *last, int64_t deadline, bool sending) {
-    struct dill_bsock_vfs *b = dill_hquery(s, &dill_bsock_type);
+    struct dill_bsock_vfs *b = dill_hquery(s, dill_bsock_type);
     if(!b)
         return -1;
     if(dill_iolist_check(first, last, sending) < 0)

@@ -46,8 +46,5 @@ int dill_msleep(int64_t deadline) {
 
 /* yield(3): "give other coroutines a chance to run". */
 int dill_yield(void) {
-    if(dill_check_canceled() < 0)
-        return -1;
-    dill_reschedule();
-    return 0;
+    return dill_reschedule();   /* ECANCELED first (reading 2) */
 }

@@ -11,6 +11,7 @@
 
 #include "handle.h"
 #include "libdill.h"
+#include "thread.h"
 
 #define DILL_QUARANTINE 64
 
@@ -41,7 +42,14 @@ static int dill_handles_grow(void) {
     }
     ht.slots = s;
     ht.capacity = cap;
+    dill_thread_track();
     return 0;
+}
+
+/* At thread exit: the table goes, and the numbers with it. */
+void dill_handles_free(void) {
+    free(ht.slots);
+    ht = (struct dill_handles){NULL, 0, 0, -1, -1, 0};
 }
 
 static int dill_take_free(void) {
@@ -65,6 +73,12 @@ static void dill_put_free(int h) {
 }
 
 int dill_hmake(struct dill_hvfs *vfs) {
+    /* A user's type (libdillimpl.h) must be callable before it is stored
+     * (ref/README reading 22). */
+    if(!vfs || !vfs->query || !vfs->close) {
+        errno = EINVAL;
+        return -1;
+    }
     int h;
     if(ht.free_count > DILL_QUARANTINE) {
         h = dill_take_free();

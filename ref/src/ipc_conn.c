@@ -77,7 +77,7 @@ static int dill_ipc_brecvl(struct dill_bsock_vfs *vfs,
 
 static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
     struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
-    if(type == &dill_bsock_type)
+    if(type == dill_bsock_type)
         return &c->bvfs;
     if(type == &dill_ipc_conn_type)
         return c;
@@ -164,6 +164,10 @@ int dill_ipc_done(int s, int64_t deadline) {
 static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     if(dill_check_canceled() < 0)
         return -1;
+    /* Reading 14: a send blocked on it fails with EBADF now rather than
+     * with whatever our shutdown makes of it. */
+    if(c->out.busy)
+        dill_fd_evict(c->fd, DILL_OUT);
     dill_ipc_shut_wr(c);
     if(c->out.err) {
         errno = ECONNRESET; /* what we sent may not all have arrived */
@@ -171,9 +175,12 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     }
     if(c->in.err == EPIPE)
         return 0;       /* the peer's end of stream was already seen */
-    if(dill_ipc_dir_begin(&c->in) < 0) {
-        if(errno != EBUSY)
-            errno = ECONNRESET;
+    if(c->in.busy) {
+        /* Reading 14: a receive blocked on the connection we close fails
+         * with EBADF; the direction is ours from now on (busy stays set). */
+        dill_fd_evict(c->fd, DILL_IN);
+    } else if(dill_ipc_dir_begin(&c->in) < 0) {
+        errno = ECONNRESET;
         return -1;
     }
     return dill_ipc_dir_end(&c->in, dill_sock_drain(dill_ipc_sock(c), deadline));

@@ -55,6 +55,17 @@ int dill_ipc_listener_make(int fd,
     return h;
 }
 
+/* Undoes a bind that will not become a listener: a failed call leaves
+ * nothing behind, neither the fd nor the socket file it created (reading
+ * 8 keeps the file only for a listener that existed).  errno is kept. */
+static void dill_ipc_unlisten(int fd, const char *bound_path) {
+    int err = errno;
+    dill_ipc_fd_close(fd);
+    if(bound_path)
+        unlink(bound_path);
+    errno = err;
+}
+
 /* spine: ipc_listen/EACCES ipc_listen/EADDRINUSE ipc_listen/ELOOP
  * ipc_listen/ENOENT ipc_listen/ENOTDIR ipc_listen_mem/EACCES
  * ipc_listen_mem/EADDRINUSE ipc_listen_mem/ELOOP ipc_listen_mem/ENOENT
@@ -66,13 +77,13 @@ static int dill_ipc_bind_listen(const char *addr, int backlog) {
     int fd = dill_ipc_socket();
     if(fd < 0)
         return -1;
-    if(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-       listen(fd, backlog) == 0)
+    bool bound = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+    if(bound && listen(fd, backlog) == 0)
         return fd;
     int err = errno;
     if(err == EROFS || err == EPERM)
         err = EACCES;   /* the page's word for "may not create it here" */
-    dill_ipc_fd_close(fd);
+    dill_ipc_unlisten(fd, bound ? addr : NULL);
     errno = err;
     return -1;
 }
@@ -82,7 +93,10 @@ static int dill_ipc_listen_in(const char *addr, int backlog,
     int fd = dill_ipc_bind_listen(addr, backlog);
     if(fd < 0)
         return -1;
-    return dill_ipc_fd_close_unless(dill_ipc_listener_make(fd, mem), fd);
+    int h = dill_ipc_listener_make(fd, mem);
+    if(h < 0)
+        dill_ipc_unlisten(fd, addr);
+    return h;
 }
 
 /* spine: ipc_listen/success-accepts */

@@ -23,6 +23,7 @@
 #include "libdill.h"
 #include "poller.h"
 #include "runtime.h"
+#include "thread.h"
 
 struct dill_fdinfo {
     /* Coroutines waiting, by enum dill_direction, linked by fd_next.  Not a
@@ -58,7 +59,15 @@ int dill_fd_track(int fd) {
     memset(fds + poller.nfds, 0, sizeof(*fds) * (size_t)(n - poller.nfds));
     poller.fds = fds;
     poller.nfds = n;
+    dill_thread_track();
     return 0;
+}
+
+void dill_poller_free(void) {
+    if(poller.epfd >= 0)
+        close(poller.epfd);
+    free(poller.fds);
+    poller = (struct dill_poller){-1, NULL, 0, 0};
 }
 
 /* Makes sure the epoll set reports `dir` on `fd`.  Errors and hang-ups
@@ -102,16 +111,26 @@ static void dill_fd_unwait(int fd, enum dill_direction dir,
     }
 }
 
-/* Wakes every waiter of one direction with `result` (0: retry). */
-static void dill_fd_wake(struct dill_fdinfo *info, enum dill_direction dir,
-      int result) {
-    struct dill_cr *cr = info->waiters[dir];
-    info->waiters[dir] = NULL;
-    while(cr) {
-        struct dill_cr *next = cr->fd_next;
-        dill_wake(cr, result);
-        cr = next;
-    }
+/* Wakes every waiter of one direction to retry its call.  Each stays on
+ * the list until it has run (dill_fd_unwait), so that fdclean() can still
+ * reach one that was woken but has not resumed yet. */
+static void dill_fd_wake(struct dill_fdinfo *info, enum dill_direction dir) {
+    for(struct dill_cr *cr = info->waiters[dir]; cr; cr = cr->fd_next)
+        dill_wake(cr, 0);
+}
+
+/* Reading 14: the object behind the fd is being closed.  Every waiter of
+ * one direction, woken already or not, fails with EBADF and must not touch
+ * the object again. */
+static void dill_fd_evict_info(struct dill_fdinfo *info,
+      enum dill_direction dir) {
+    for(struct dill_cr *cr = info->waiters[dir]; cr; cr = cr->fd_next)
+        dill_evict(cr);
+}
+
+void dill_fd_evict(int fd, enum dill_direction dir) {
+    if(fd >= 0 && fd < poller.nfds)
+        dill_fd_evict_info(&poller.fds[fd], dir);
 }
 
 /* spine: brecv/deadline-infinite-waits-for-peer
@@ -147,7 +166,7 @@ bool dill_fd_watched(int fd, enum dill_direction dir) {
 
 void dill_fd_notify(int fd, enum dill_direction dir) {
     if(fd >= 0 && fd < poller.nfds)
-        dill_fd_wake(&poller.fds[fd], dir, 0);
+        dill_fd_wake(&poller.fds[fd], dir);
 }
 
 void dill_poll(int timeout_ms) {
@@ -174,9 +193,9 @@ void dill_poll(int timeout_ms) {
          * report them. */
         uint32_t e = evs[i].events;
         if(e & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP))
-            dill_fd_wake(info, DILL_IN, 0);
+            dill_fd_wake(info, DILL_IN);
         if(e & (EPOLLOUT | EPOLLERR | EPOLLHUP))
-            dill_fd_wake(info, DILL_OUT, 0);
+            dill_fd_wake(info, DILL_OUT);
     }
 }
 
@@ -222,9 +241,9 @@ int dill_fdclean(int fd) {
     if(info->events)
         epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
     /* Anyone still waiting would wait forever, and on an object that is
-     * being closed: wake them with EBADF. */
-    dill_fd_wake(info, DILL_IN, EBADF);
-    dill_fd_wake(info, DILL_OUT, EBADF);
+     * being closed: they fail with EBADF, even those woken already. */
+    dill_fd_evict_info(info, DILL_IN);
+    dill_fd_evict_info(info, DILL_OUT);
     memset(info, 0, sizeof(*info));
     return 0;
 }

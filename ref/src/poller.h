@@ -26,6 +26,11 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline);
  * the EAGAIN that dill_fd_wait() otherwise requires. */
 bool dill_fd_watched(int fd, enum dill_direction dir);
 
+/* Makes every coroutine waiting on `fd` in `dir` (woken already or not)
+ * fail with EBADF: the object is being closed (reading 14).  fdclean()
+ * does this for both directions. */
+void dill_fd_evict(int fd, enum dill_direction dir);
+
 /* `fd` may have become ready in `dir` through something this thread did at
  * its other end (see struct dill_sock): wakes its waiters at once, and they
  * retry their call.  Waking too often is harmless; epoll still reports. */

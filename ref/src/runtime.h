@@ -57,11 +57,19 @@ int dill_block(int64_t deadline, bool cancelable);
  * (0 for success, an errno otherwise).  No effect on one not blocked. */
 void dill_wake(struct dill_cr *cr, int result);
 
-/* Marks the coroutine canceled and wakes it with ECANCELED. */
+/* Marks the coroutine canceled and wakes it with ECANCELED.  One that was
+ * already woken but has not run yet gets ECANCELED too (reading 17). */
 void dill_cancel(struct dill_cr *cr);
 
-/* Puts the running coroutine at the end of the ready queue and runs others. */
-void dill_reschedule(void);
+/* For a coroutine inside dill_block(), blocked or woken but not yet
+ * resumed: makes that dill_block() return EBADF, because the object it
+ * waits on is being closed (reading 14).  EBADF wins over every other
+ * result, ECANCELED included. */
+void dill_evict(struct dill_cr *cr);
+
+/* Puts the running coroutine at the end of the ready queue and runs others:
+ * 0, or -1 with errno ECANCELED (and no switch) when it was canceled. */
+int dill_reschedule(void);
 
 /* go() support, in sched.c: starts `cr` (already set up) in place of the
  * running coroutine, which becomes ready; returns where to save the caller. */

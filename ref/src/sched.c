@@ -9,6 +9,7 @@
 #include "libdill.h"
 #include "runtime.h"
 #include "stack.h"
+#include "thread.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define DILL_ASAN 1
@@ -19,6 +20,16 @@
 #endif
 #if defined(DILL_ASAN)
 #include <sanitizer/common_interface_defs.h>
+#define dill_asan_on() true
+#else
+/* A program built with AddressSanitizer may use a ref built without it
+ * (an installed libdill): the runtime's fiber calls are then found at run
+ * time, and are NULL in a program without ASan. */
+void __sanitizer_start_switch_fiber(void **fake, const void *bottom,
+    size_t size) __attribute__((weak));
+void __sanitizer_finish_switch_fiber(void *fake, const void **bottom,
+    size_t *size) __attribute__((weak));
+#define dill_asan_on() (__sanitizer_start_switch_fiber != NULL)
 #endif
 
 struct dill_sched {
@@ -34,16 +45,22 @@ struct dill_sched {
 
 static _Thread_local struct dill_sched sched;
 
-static struct dill_sched *dill_sched(void) {
-    if(!sched.current) {
-        dill_list_init(&sched.ready);
-        dill_list_init(&sched.timers);
-        dill_list_init(&sched.main.ready);
-        dill_list_init(&sched.main.member);
-        dill_list_init(&sched.main.timer);
-        dill_list_init(&sched.main.waiting);
-        sched.current = &sched.main;
-    }
+/* Once per thread; out of line, so that the compiler does not prepare its
+ * work on every switch. */
+static __attribute__((noinline, cold)) struct dill_sched *dill_sched_init(void) {
+    dill_list_init(&sched.ready);
+    dill_list_init(&sched.timers);
+    dill_list_init(&sched.main.ready);
+    dill_list_init(&sched.main.member);
+    dill_list_init(&sched.main.timer);
+    dill_list_init(&sched.main.waiting);
+    sched.current = &sched.main;
+    return &sched;
+}
+
+static inline struct dill_sched *dill_sched(void) {
+    if(__builtin_expect(!sched.current, 0))
+        return dill_sched_init();
     return &sched;
 }
 
@@ -75,16 +92,14 @@ bool dill_deadline_immediate(int64_t deadline) {
 /******************************************************************************/
 
 /* `fake` is NULL when the coroutine we leave will never run again. */
-static void dill_asan_leave(void **fake, struct dill_cr *to) {
-#if defined(DILL_ASAN)
-    __sanitizer_start_switch_fiber(fake, to->stack, to->stack_size);
-#else
-    (void)fake; (void)to;
-#endif
+static inline void dill_asan_leave(void **fake, struct dill_cr *to) {
+    if(dill_asan_on())
+        __sanitizer_start_switch_fiber(fake, to->stack, to->stack_size);
 }
 
-static void dill_asan_arrive(struct dill_sched *s) {
-#if defined(DILL_ASAN)
+static inline void dill_asan_arrive(struct dill_sched *s) {
+    if(!dill_asan_on())
+        return;
     const void *bottom;
     size_t size;
     __sanitizer_finish_switch_fiber(s->current->asan_fake_stack, &bottom, &size);
@@ -93,13 +108,10 @@ static void dill_asan_arrive(struct dill_sched *s) {
         s->main.stack = (void *)bottom;
         s->main.stack_size = size;
     }
-#else
-    (void)s;
-#endif
 }
 
 /* Runs on the destination's stack right after every switch. */
-static void dill_arrived(void) {
+static inline void dill_arrived(void) {
     struct dill_sched *s = dill_sched();
     dill_asan_arrive(s);
     /* A coroutine cannot free the stack it runs on; its successor does. */
@@ -109,19 +121,24 @@ static void dill_arrived(void) {
     }
 }
 
+void dill_sched_free(void) {
+    struct dill_sched *s = &sched;
+    if(s->finished && s->finished != s->current)
+        dill_stack_release(s->finished);
+    s->finished = NULL;
+}
+
 void dill_go_started(void) { dill_arrived(); }
 void dill_go_resumed(void) { dill_arrived(); }
 
-static void dill_switch_to(struct dill_cr *next) {
-    struct dill_sched *s = dill_sched();
+static inline void dill_switch_to(struct dill_sched *s, struct dill_cr *next) {
     struct dill_cr *self = s->current;
     if(next == self)
         return;
     s->from = self;
     s->current = next;
     dill_asan_leave(&self->asan_fake_stack, next);
-    if(!dill_ctx_save(&self->ctx))
-        dill_ctx_jump(&next->ctx);
+    dill_ctx_switch(&self->ctx, &next->ctx);
     dill_arrived();
 }
 
@@ -176,19 +193,26 @@ static void dill_timer_fire(struct dill_sched *s) {
  * syscall for it. */
 #define DILL_BUSY_SWITCHES 64
 
-/* The next runnable coroutine; sleeps in the poller while there is none. */
-static struct dill_cr *dill_next(struct dill_sched *s) {
+/* Sleeps in the poller while nothing is ready; else has a look at it and
+ * the timers without sleeping. */
+static __attribute__((noinline)) void dill_next_poll(struct dill_sched *s) {
     if(dill_list_empty(&s->ready)) {
         do {
             dill_poll(dill_timer_timeout(s));
             dill_timer_fire(s);
         } while(dill_list_empty(&s->ready));
-        s->busy_switches = 0;
-    } else if(++s->busy_switches == DILL_BUSY_SWITCHES) {
+    } else {
         dill_poll(0);
         dill_timer_fire(s);
-        s->busy_switches = 0;
     }
+    s->busy_switches = 0;
+}
+
+/* The next runnable coroutine; sleeps in the poller while there is none. */
+static inline struct dill_cr *dill_next(struct dill_sched *s) {
+    if(__builtin_expect(dill_list_empty(&s->ready) ||
+          ++s->busy_switches == DILL_BUSY_SWITCHES, 0))
+        dill_next_poll(s);
     struct dill_cr *cr = dill_cont(s->ready.next, struct dill_cr, ready);
     dill_list_erase(&cr->ready);
     return cr;
@@ -211,6 +235,13 @@ void dill_cancel(struct dill_cr *cr) {
         dill_wake(cr, ECANCELED);
 }
 
+void dill_evict(struct dill_cr *cr) {
+    if(cr->blocked)
+        dill_wake(cr, EBADF);
+    else
+        cr->result = EBADF;     /* woken, not yet resumed: overrides */
+}
+
 /* spine: brecv/ECANCELED brecv/ETIMEDOUT brecvl/ECANCELED brecvl/ETIMEDOUT
  * bsend/ECANCELED bsend/ETIMEDOUT bsendl/ECANCELED bsendl/ETIMEDOUT
  * ipc_accept/ECANCELED ipc_accept/ETIMEDOUT ipc_accept_mem/ECANCELED
@@ -231,18 +262,31 @@ int dill_block(int64_t deadline, bool cancelable) {
         dill_timer_add(s, self, deadline);
     self->blocked = true;
     self->cancelable = cancelable;
-    dill_switch_to(dill_next(s));
-    if(self->result) {
-        errno = self->result;
+    dill_switch_to(s, dill_next(s));
+    int result = self->result;
+    /* Reading 17: a coroutine canceled after its event came but before it
+     * ran again fails with ECANCELED, as go(3) says of "all the blocking
+     * calls" once it is canceled.  Reading 14: EBADF wins over that, for
+     * it tells the caller its object is gone and must not be touched. */
+    if(cancelable && self->canceled && result != EBADF)
+        result = ECANCELED;
+    if(result) {
+        errno = result;
         return -1;
     }
     return 0;
 }
 
-void dill_reschedule(void) {
+int dill_reschedule(void) {
     struct dill_sched *s = dill_sched();
-    dill_list_insert(&s->current->ready, &s->ready);
-    dill_switch_to(dill_next(s));
+    struct dill_cr *self = s->current;
+    if(self->canceled) {
+        errno = ECANCELED;
+        return -1;
+    }
+    dill_list_insert(&self->ready, &s->ready);
+    dill_switch_to(s, dill_next(s));
+    return 0;
 }
 
 /******************************************************************************/

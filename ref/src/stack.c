@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "stack.h"
+#include "thread.h"
 
 /* Valgrind cannot tell a switch of stacks from a wild stack pointer unless
  * each stack is registered; without valgrind's header these are no-ops. */
@@ -50,6 +51,7 @@ static void *dill_stack_map(void) {
         errno = ENOMEM;
         return NULL;
     }
+    dill_thread_track();
     return m + page;
 }
 
@@ -60,6 +62,14 @@ static void dill_stack_unmap(void *bottom) {
     }
     size_t page = dill_page_size();
     munmap((char *)bottom - page, DILL_STACK_SIZE + page);
+}
+
+void dill_stacks_free(void) {
+    size_t page = dill_page_size();
+    while(dill_stack_cached > 0) {
+        char *bottom = dill_stack_cache[--dill_stack_cached];
+        munmap(bottom - page, DILL_STACK_SIZE + page);
+    }
 }
 
 /* The coroutine's bookkeeping sits at the top of its stack, 16-byte aligned
