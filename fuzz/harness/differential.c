@@ -34,6 +34,7 @@
 #include "executor.h"
 #include "fuzz.h"
 #include "program.h"
+#include "vtime.h"
 
 const char fz_harness[] = "differential";
 
@@ -95,14 +96,17 @@ static void start_peer(void) {
 }
 
 /* Whether the peer answers within PEER_TIMEOUT_MS: a peer that hangs on
- * an input is killed, and the hang is a finding. */
+ * an input is killed, and the hang is a finding.  The wait is real: the
+ * peer is another process, which virtual time (vtime.h) knows nothing of.
+ * A peer that deadlocks ends itself at once (tools/trace_main.c); the
+ * timeout remains for one that spins. */
 #define PEER_TIMEOUT_MS 5000   /* under the replay's 10 s per input */
 
 static bool peer_answers(void) {
     struct pollfd p = {.fd = from_peer, .events = POLLIN};
     int rc;
     do
-        rc = poll(&p, 1, PEER_TIMEOUT_MS);
+        rc = fz_real_poll(&p, 1, PEER_TIMEOUT_MS);
     while(rc < 0 && errno == EINTR);
     if(rc > 0)
         return true;
@@ -110,13 +114,19 @@ static bool peer_answers(void) {
     return false;
 }
 
-/* The peer's trace of the input: 1, 0 if the peer died on it, -1 if it
- * hung. */
-static int peer_trace(const uint8_t *data, uint32_t size, struct fz_trace *t) {
+/* Hands the input to the peer, which runs it while this process runs its
+ * own (two cores, half the wall time).  False if the peer is gone. */
+static bool peer_start(const uint8_t *data, uint32_t size) {
     if(peer < 0)
         start_peer();
-    if(fz_io_all(to_peer, &size, sizeof(size), true) == 0 &&
-            fz_io_all(to_peer, (void *)data, size, true) == 0 && peer_answers() &&
+    return fz_io_all(to_peer, &size, sizeof(size), true) == 0 &&
+        fz_io_all(to_peer, (void *)data, size, true) == 0;
+}
+
+/* The peer's trace of the input it was given: 1, 0 if the peer died on
+ * it, -1 if it hung. */
+static int peer_trace(bool started, struct fz_trace *t) {
+    if(started && peer_answers() &&
             fz_io_all(from_peer, &t->n, sizeof(t->n), false) == 0 &&
             t->n >= 0 && t->n <= (int)(sizeof(t->steps) / sizeof(t->steps[0])) &&
             fz_io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), false) == 0)
@@ -177,10 +187,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct fz_trace ours, theirs;
     if(size > FZ_MAX_OPS * 5)
         size = FZ_MAX_OPS * 5;
+    bool started = peer_start(data, (uint32_t)size);
     fz_decode(data, size, &prog);
     fz_execute(&prog, FZ_TRACE, &ours);
     fz_clean_dir();
-    int answered = peer_trace(data, (uint32_t)size, &theirs);
+    int answered = peer_trace(started, &theirs);
     if(answered == 0)
         fz_finding("peer/died/crash", "the peer died running this input");
     if(answered == -1)

@@ -6,7 +6,10 @@
  * debugger.  A finding aborts, so the last "replay:" line on stderr names
  * the input that caused it when -v is given.  An input that runs longer
  * than DILLSPEC_REPLAY_TIMEOUT seconds (default 10) is a hang: reported with
- * its name, exit status 124.
+ * its name, exit status 124.  The last line gives the wall time, the CPU
+ * time and the time spent runnable but waiting for a CPU (a loaded
+ * machine's share, from /proc/self/schedstat): what is left is sleeping,
+ * which virtual time (vtime.h) should have made none.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -88,7 +93,31 @@ static int replay_dir(const char *dir) {
     return rc;
 }
 
+static double seconds(struct timespec t) {
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double cpu_seconds(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+        (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Seconds this process was runnable but not running; 0 if unknown. */
+static double runnable_seconds(void) {
+    unsigned long long on_cpu, waiting;
+    FILE *f = fopen("/proc/self/schedstat", "r");
+    if(!f)
+        return 0;
+    int n = fscanf(f, "%llu %llu", &on_cpu, &waiting);
+    fclose(f);
+    return n == 2 ? (double)waiting / 1e9 : 0;
+}
+
 int main(int argc, char **argv) {
+    struct timespec start, end;
+    clock_gettime(CLOCK_REALTIME, &start);
     int rc = 0, args = 0;
     const char *t = getenv("DILLSPEC_REPLAY_TIMEOUT");
     if(t && atoi(t) > 0)
@@ -115,7 +144,9 @@ int main(int argc, char **argv) {
     }
     if(args == 0)
         rc |= replay_stream(stdin, "<stdin>");
-    fprintf(stderr, "replay: %s: %ld input(s) replayed, no finding\n",
-        argv[0], replayed);
+    clock_gettime(CLOCK_REALTIME, &end);
+    fprintf(stderr, "replay: %s: %ld input(s) replayed, no finding"
+        " (wall %.3f s, CPU %.3f s, runnable %.3f s)\n", argv[0], replayed,
+        seconds(end) - seconds(start), cpu_seconds(), runnable_seconds());
     return rc == 0 ? 0 : 2;
 }
