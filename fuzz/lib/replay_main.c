@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vtime.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define REPLAY_MAX_INPUT (1 << 20)
@@ -145,8 +147,10 @@ int main(int argc, char **argv) {
     if(args == 0)
         rc |= replay_stream(stdin, "<stdin>");
     clock_gettime(CLOCK_REALTIME, &end);
+    const struct fz_vt_stats *vt = fz_vt_stats();
     fprintf(stderr, "replay: %s: %ld input(s) replayed, no finding"
-        " (wall %.3f s, CPU %.3f s, runnable %.3f s)\n", argv[0], replayed,
-        seconds(end) - seconds(start), cpu_seconds(), runnable_seconds());
+        " (wall %.3f s, CPU %.3f s, runnable %.3f s; virtual time %ld jumps,"
+        " %ld lagging caches)\n", argv[0], replayed, seconds(end) - seconds(start),
+        cpu_seconds(), runnable_seconds(), vt->jumps, vt->stale);
     return rc == 0 ? 0 : 2;
 }

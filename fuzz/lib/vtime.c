@@ -13,10 +13,13 @@
  * libdill on x86 caches now() and asks the clock again only when the TSC
  * shows a million cycles since it last asked (now.c).  After a jump its
  * cache lags: it computes a timeout from the old time and waits again.
- * Such a wait asks for a deadline that has already come; it is answered
- * "nothing ready" after letting the TSC run past the cache's limit, so the
- * next now() asks the clock and sees the jump.  The cost is paid only by a
- * target that caches so, and only when its cache lags.
+ * Such a wait asks for a deadline that has already come, which tells us the
+ * target caches so.  From then on every jump makes the next rdtsc fault
+ * (prctl PR_SET_TSC): the handler answers it with a count far ahead, so the
+ * cache expires at once and the next now() asks the clock.  Where that is
+ * not possible, the lagging wait lets the TSC run past the cache's limit
+ * (about 0.4 ms).  Either way the target sees the jump before it decides
+ * anything, and a target that does not cache pays nothing.
  *
  * The real calls are made with syscall(2): this file replaces the libc
  * entry points, and a sanitizer's interceptors of them would otherwise be
@@ -37,6 +40,11 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #define VT_HAVE_TSC 1
+#endif
+#if defined(__x86_64__) && defined(__linux__)
+#include <sys/prctl.h>
+#include <ucontext.h>
+#define VT_TRAP_TSC 1
 #endif
 
 #include "vtime.h"
@@ -106,10 +114,21 @@ static bool is_monotonic(clockid_t id) {
         id == CLOCK_MONOTONIC_RAW || id == CLOCK_BOOTTIME;
 }
 
+#ifdef VT_TRAP_TSC
+static volatile sig_atomic_t trap_armed;
+#define TRAP_ARMED() (trap_armed)
+#else
+#define TRAP_ARMED() 0
+#endif
+
+
 static int64_t vt_read(void) {
     given_ns = vt_ns;
 #ifdef VT_HAVE_TSC
-    given_tsc = __rdtsc();
+    /* (while the trap is armed, the target's own rdtsc must be the one
+     * that meets it) */
+    if(!TRAP_ARMED())
+        given_tsc = __rdtsc();
 #endif
     return vt_ns;
 }
@@ -133,9 +152,73 @@ const struct fz_vt_stats *fz_vt_stats(void) {
     return &stats;
 }
 
+#ifdef VT_TRAP_TSC
+/* A faulting rdtsc answers this far ahead of the real count. */
+#define TSC_AHEAD (4 * (uint64_t)TSC_CACHE_CYCLES)
+
+static struct sigaction before;   /* the SIGSEGV handler we chain to */
+static int trap_usable = -1;      /* unknown, yes, no */
+
+static void on_segv(int sig, siginfo_t *info, void *context) {
+    ucontext_t *uc = context;
+    const uint8_t *ip = (const uint8_t *)uc->uc_mcontext.gregs[REG_RIP];
+    if(trap_armed && info->si_code == SI_KERNEL && ip[0] == 0x0F && ip[1] == 0x31) {
+        prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
+        trap_armed = 0;
+        uint64_t t = __rdtsc() + TSC_AHEAD;
+        uc->uc_mcontext.gregs[REG_RAX] = (greg_t)(uint32_t)t;
+        uc->uc_mcontext.gregs[REG_RDX] = (greg_t)(t >> 32);
+        uc->uc_mcontext.gregs[REG_RIP] += 2;
+        return;
+    }
+    /* Not ours: whoever handled SIGSEGV before (a fuzzer, a sanitizer). */
+    if(before.sa_flags & SA_SIGINFO) {
+        before.sa_sigaction(sig, info, context);
+    } else if(before.sa_handler != SIG_DFL && before.sa_handler != SIG_IGN) {
+        before.sa_handler(sig);
+    } else {
+        sigaction(SIGSEGV, &before, NULL);   /* the fault repeats, unhandled */
+    }
+}
+
+/* Makes the next rdtsc fault; false if this system cannot. */
+static bool arm_tsc_trap(void) {
+    if(trap_usable < 0) {
+        struct sigaction sa = {.sa_sigaction = on_segv, .sa_flags = SA_SIGINFO | SA_NODEFER};
+        sigemptyset(&sa.sa_mask);
+        trap_usable = sigaction(SIGSEGV, &sa, &before) == 0;
+    }
+    if(!trap_usable || trap_armed)
+        return trap_usable;
+    trap_armed = 1;
+    if(prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) {
+        trap_armed = 0;
+        trap_usable = 0;
+        sigaction(SIGSEGV, &before, NULL);
+    }
+    return trap_usable;
+}
+#endif
+
+/* Whether the target has shown that it caches the time on the TSC. */
+static bool tsc_cacher;
+
+/* After a jump: a target that caches on the TSC must see it at once. */
+static void after_jump(void) {
+#ifdef VT_TRAP_TSC
+    if(tsc_cacher)
+        arm_tsc_trap();
+#endif
+}
+
 /* The caller's cached time lags the clock: let its cache expire. */
 static void let_cache_expire(void) {
     stats.stale++;
+    tsc_cacher = true;
+#ifdef VT_TRAP_TSC
+    if(arm_tsc_trap())
+        return;
+#endif
 #ifdef VT_HAVE_TSC
     while(__rdtsc() - given_tsc < TSC_CACHE_CYCLES)
         _mm_pause();
@@ -158,6 +241,7 @@ static bool pass_time(int64_t timeout_ns, int64_t unit_ns) {
     if(deadline > vt_ns) {
         vt_ns = deadline;
         stats.jumps++;
+        after_jump();
     } else {
         let_cache_expire();
     }
