@@ -1,6 +1,6 @@
 /* Allocation failures injected with libfiu (see alloc.h). */
 #define FIU_ENABLE 1
-#include <dirent.h>
+#include "dc_hygiene.h"
 #include <fiu-control.h>
 #include <fiu.h>
 #include <malloc.h>
@@ -155,18 +155,7 @@ struct fdset {
 };
 
 static void snapshot(struct fdset *s) {
-    memset(s, 0, sizeof(*s));
-    DIR *d = opendir("/proc/self/fd");
-    DS_SETUP(d != NULL);
-    struct dirent *e;
-    while((e = readdir(d))) {
-        int fd = atoi(e->d_name);
-        if(e->d_name[0] == '.' || fd == dirfd(d))
-            continue;
-        DS_SETUP(fd < DS_MAXFD);
-        s->open[fd] = 1;
-    }
-    closedir(d);
+    DS_SETUP(dc_fds_open(s->open, DS_MAXFD) >= 0);
 }
 
 /* One call with its nth allocation failing; true if it succeeded.  `measure`

@@ -5,9 +5,6 @@
 
 #include "support.h"
 
-#define BYTESTREAM_ERRS DS_ERRS(EBADF, EBUSY, ECANCELED, ECONNRESET, EINVAL, \
-    ENOTSUP, EPIPE, ETIMEDOUT)
-
 /* One transfer of `len` bytes at `buf` (NULL: skip/discard) through the
  * page's function: bsend/brecv directly, bsendl/brecvl as a 3-item list. */
 typedef int (*ds_xfer)(int s, void *buf, size_t len, int64_t deadline);

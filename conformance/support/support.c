@@ -1,14 +1,14 @@
 /* The conformance suite's shared helpers (see support.h). */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dc_guarded.h"
+#include "dc_hygiene.h"
 #include "inject.h"
 #include "support.h"
 
@@ -32,23 +32,11 @@ static int fds_before;
 #define MAX_GUARDED 16
 static void *guarded[MAX_GUARDED];
 static int nguarded;
-static void guard_check(void *mem);
 
 int64_t ds_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int count_fds(void) {
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    if(!d)
-        return -1;
-    while(readdir(d))
-        n++;
-    closedir(d);
-    return n;
 }
 
 static coroutine void send_after_yield(int s) {
@@ -75,23 +63,9 @@ static void warm_up(void) {
 }
 
 void ds_init(void) {
-    snprintf(dir, sizeof(dir), "/tmp/dsc.XXXXXX");
-    DS_SETUP(mkdtemp(dir) != NULL);
+    DS_SETUP(dc_dir_make(dir, sizeof(dir), "dsc") == 0);
     warm_up();
-    fds_before = count_fds();
-}
-
-static int leftover_files(void) {
-    int n = 0;
-    DIR *d = opendir(dir);
-    if(!d)
-        return 0;
-    struct dirent *e;
-    while((e = readdir(d)))
-        if(strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
+    fds_before = dc_fds_open(NULL, 0);
 }
 
 /* Fds are the target's or the test's, and any leak fails; so does a write
@@ -101,9 +75,12 @@ static int leftover_files(void) {
 void ds_hygiene(void) {
     ds_regain_root();
     ds_restore_emfile();
-    for(int i = 0; i < nguarded; i++)
-        guard_check(guarded[i]);
-    int leaked = count_fds() - fds_before;
+    for(int i = 0; i < nguarded; i++) {
+        size_t before = dc_guarded_overrun(guarded[i]);
+        cr_expect(before == 0, "FAIL: the object wrote %zu bytes before its storage",
+            before);
+    }
+    int leaked = dc_fds_open(NULL, 0) - fds_before;
     cr_expect(leaked <= 0, "FAIL: %d file descriptor(s) leaked", leaked);
 #ifdef DS_ASAN
     cr_expect(__lsan_do_recoverable_leak_check() == 0,
@@ -115,14 +92,7 @@ void ds_hygiene(void) {
  * unlinking), so leftovers are cleaned, not blamed. */
 void ds_fini(void) {
     ds_regain_root();
-    if(leftover_files() > 0) {
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-        if(system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", dir);
-    } else {
-        rmdir(dir);
-    }
+    dc_dir_remove(dir);
 }
 
 const char *ds_dir(void) {
@@ -141,42 +111,13 @@ const char *ds_errno_verdict(int got, const int *documented) {
     return "UNDOCUMENTED-ERRNO";
 }
 
-const char *ds_errname(int err) {
-    switch(err) {
-#define E(x) case x: return #x;
-    E(EBADF) E(EBUSY) E(ECANCELED) E(ECONNRESET) E(EINVAL) E(ENOTSUP)
-    E(EPIPE) E(ETIMEDOUT) E(EMFILE) E(ENFILE) E(ENOMEM) E(EACCES)
-    E(EADDRINUSE) E(ELOOP) E(ENAMETOOLONG) E(ENOENT) E(ENOTDIR)
-    E(ECONNREFUSED) E(EPROTO) E(EAGAIN) E(EINTR) E(ENOTSOCK) E(EPERM)
-#undef E
-    case 0: return "0";
-    default: return "other";
-    }
-}
-
 /******************************************************************************/
 /*  Guarded storage                                                           */
 /******************************************************************************/
 
-#define CANARY 0xA5
-
-static void guard_check(void *mem) {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    unsigned char *base = (unsigned char *)((uintptr_t)mem & ~(uintptr_t)(page - 1));
-    for(unsigned char *p = base; p < (unsigned char *)mem; p++)
-        cr_expect(*p == CANARY, "FAIL: the object wrote %ld bytes before its storage",
-            (long)((unsigned char *)mem - p));
-}
-
 void *ds_guarded(size_t size) {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t span = (size + 64 + page - 1) / page * page;
-    char *m = mmap(NULL, span + page, PROT_READ | PROT_WRITE,
-        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    DS_SETUP(m != MAP_FAILED);
-    DS_SETUP(mprotect(m + span, page, PROT_NONE) == 0);
-    memset(m, CANARY, span);
-    void *mem = m + span - size;    /* ends exactly at the guard page */
+    void *mem = dc_guarded(size);
+    DS_SETUP(mem != NULL);
     DS_SETUP(nguarded < MAX_GUARDED);
     guarded[nguarded++] = mem;
     return mem;

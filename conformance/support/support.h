@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dc_errors.h"
+
 /* Per-test fixture: private directory, fd count, libdill warmed up (its
  * poller's own fd is made before the count). */
 void ds_init(void);
@@ -42,8 +44,30 @@ const char *ds_dir(void);
 /* Milliseconds from a monotonic clock independent of the target's now(). */
 int64_t ds_ms(void);
 
-/* A libdill "ERRORS" table: a zero-terminated list of errnos. */
+/* A libdill "ERRORS" table: a zero-terminated list of errnos.  The pages'
+ * own tables come from the contract layer (contract/dc_errors.c, checked
+ * against the pages), one macro each; DS_ERRS is for a test's own list. */
 #define DS_ERRS(...) ((const int[]){__VA_ARGS__, 0})
+#define LISTEN_ERRS dc_errors(DC_IPC_LISTEN)
+#define ACCEPT_ERRS dc_errors(DC_IPC_ACCEPT)
+#define CONNECT_ERRS dc_errors(DC_IPC_CONNECT)
+#define PAIR_ERRS dc_errors(DC_IPC_PAIR)
+#define FROMFD_ERRS dc_errors(DC_IPC_FROMFD)
+#define LISTENER_FROMFD_ERRS dc_errors(DC_IPC_LISTENER_FROMFD)
+#define DONE_ERRS dc_errors(DC_IPC_DONE)
+#define CLOSE_ERRS dc_errors(DC_IPC_CLOSE)
+#define SENDFD_ERRS dc_errors(DC_IPC_SENDFD)
+#define RECVFD_ERRS dc_errors(DC_IPC_RECVFD)
+/* ipc_sendfd.md's list, for either of its functions. */
+#define FD_ERRS dc_page_errors(DC_IPC_SENDFD)
+#define BSEND_ERRS dc_errors(DC_BSEND)
+#define BRECV_ERRS dc_errors(DC_BRECV)
+#define BSENDL_ERRS dc_errors(DC_BSENDL)
+#define BRECVL_ERRS dc_errors(DC_BRECVL)
+/* The four bytestream pages list the same errnos. */
+#define BYTESTREAM_ERRS dc_errors(DC_BSEND)
+#define HCLOSE_ERRS dc_errors(DC_HCLOSE)
+#define MSLEEP_ERRS dc_errors(DC_MSLEEP)
 
 /* The verdict of a failed call: "FAIL" or "UNDOCUMENTED-ERRNO". */
 const char *ds_errno_verdict(int got, const int *documented);
@@ -82,7 +106,8 @@ const char *ds_errno_verdict(int got, const int *documented);
 /* The assertion cannot be checked here; says why. */
 #define ds_untested(...) cr_skip_test("UNTESTED: " __VA_ARGS__)
 
-const char *ds_errname(int err);
+/* The errno's name, as the pages spell it (the contract layer's). */
+#define ds_errname dc_errname
 
 /* Timing.  The target's now() may step by a few ms, and the machine may be
  * loaded: "immediately" is under DS_FAST_MS, "not early" allows DS_EARLY_MS

@@ -7,9 +7,6 @@
 #include "inject.h"
 #include "support.h"
 
-#define ACCEPT_ERRS DS_ERRS(EBADF, ECANCELED, EMFILE, ENFILE, ENOMEM, \
-    ENOTSUP, ETIMEDOUT)
-
 static int listener(void) {
     int ls = ipc_listen(ds_path("a.ipc"), 10);
     DS_SETUP(ls >= 0);

@@ -8,10 +8,6 @@
 #include "inject.h"
 #include "support.h"
 
-#define CONNECT_ERRS DS_ERRS(EACCES, ECANCELED, ECONNREFUSED, ECONNRESET, \
-    EINVAL, ELOOP, EMFILE, ENAMETOOLONG, ENFILE, ENOENT, ENOMEM, ENOTDIR, \
-    ETIMEDOUT)
-
 static int listener(int backlog) {
     int ls = ipc_listen(ds_path("c.ipc"), backlog);
     DS_SETUP(ls >= 0);

@@ -80,8 +80,6 @@ DS_TWIN(ipc_listener_fromfd, ipc_close_closes_fd,
     cr_assert(!fd_is_open(fd), "FAIL: the wrapped fd is still open after ipc_close");
 }
 
-#define FROMFD_ERRS DS_ERRS(EMFILE, ENFILE, ENOMEM)
-
 /* A fresh socket per call.  The pages do not say who owns the fd after a
  * failure: the check is that no new fd stays open (alloc.c); the test closes
  * the socket if the target left it open. */

@@ -3,8 +3,6 @@
 #include "inject.h"
 #include "support.h"
 
-#define PAIR_ERRS DS_ERRS(ECANCELED, EMFILE, ENFILE, ENOMEM)
-
 DS_TWIN(ipc_pair, success_connected_both_ways,
     "returns 0 and two handles to the opposite ends of one connection") {
     int s[2];

@@ -4,9 +4,6 @@
 
 #include "support.h"
 
-#define FD_ERRS DS_ERRS(EBADF, ENOTSUP, EINVAL, EBUSY, EPIPE, ECONNRESET, \
-    ECANCELED, ETIMEDOUT, EPROTO)
-
 DS_TEST(ipc_sendfd, passes_working_fd,
     "the receiver gets a new descriptor for the same open file; the sender keeps its own") {
     int s[2], p[2];

@@ -19,13 +19,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <libdill.h>
 
+#include "dc_guarded.h"
 #include "executor.h"
 #include "fuzz.h"
 
@@ -34,7 +34,6 @@ const char fz_harness[] = "storage";
 #define NBLOCKS 4
 #define NOBJS 8
 #define MAX_OPS 24
-#define CANARY 0xA5
 
 enum action { LISTEN, CONNECT, PAIR, FROMFD, LISTENER_FROMFD, HCLOSE,
     IPC_CLOSE, EXCHANGE, NULL_STORAGE, NACTIONS };
@@ -61,29 +60,20 @@ static struct block blocks[NBLOCKS];
 static struct obj objs[NOBJS];
 static int listeners_made;
 
-/* Blocks are mapped once: a canary page, then the storage flush against the
- * end of its page, then a PROT_NONE guard page. */
+/* Blocks are mapped once, guarded (contract/dc_guarded.h). */
 static void map_blocks(void) {
-    long page = sysconf(_SC_PAGESIZE);
-    size_t size = sizeof(union any_storage);
     for(int i = 0; i < NBLOCKS; i++) {
-        uint8_t *p = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
-            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if(p == MAP_FAILED || mprotect(p + page, (size_t)page, PROT_NONE) != 0)
+        blocks[i].mem = dc_guarded(sizeof(union any_storage));
+        if(!blocks[i].mem)
             fz_finding("setup/mmap/failed", "cannot map guarded storage");
-        memset(p, CANARY, (size_t)page - size);
-        blocks[i].mem = p + page - size;
     }
 }
 
 static void check_canaries(void) {
-    long page = sysconf(_SC_PAGESIZE);
-    size_t size = sizeof(union any_storage);
     for(int i = 0; i < NBLOCKS; i++)
-        for(uint8_t *q = blocks[i].mem + size - page; q < blocks[i].mem; q++)
-            if(*q != CANARY)
-                fz_finding("storage/canary/overwritten",
-                    "a byte before block %d's storage was written", i);
+        if(dc_guarded_overrun(blocks[i].mem) != 0)
+            fz_finding("storage/canary/overwritten",
+                "a byte before block %d's storage was written", i);
 }
 
 static union any_storage *storage_of(int k) {

@@ -79,3 +79,12 @@ void fz_save_input(const uint8_t *data, size_t size) {
     fwrite(data, 1, size, f);
     fclose(f);
 }
+
+void fz_check_documented(enum fz_fn fn, int rc, int err) {
+    if(rc == -1 && !fz_documented(fn, err)) {
+        char key[96];
+        snprintf(key, sizeof(key), "%s/undocumented/%s", fz_fn_name(fn),
+            fz_errname(err));
+        fz_finding(key, "failed with an errno its ERRORS table lacks");
+    }
+}

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dc_errors.h"
+
 /* Each harness defines its name: the first part of every finding key. */
 extern const char fz_harness[];
 
@@ -33,11 +35,6 @@ static inline uint8_t fz_u8(struct fz_in *in) {
         return 0;
     in->n--;
     return *in->p++;
-}
-
-static inline uint16_t fz_u16(struct fz_in *in) {
-    uint16_t hi = fz_u8(in);
-    return (uint16_t)(hi << 8 | fz_u8(in));
 }
 
 static inline bool fz_empty(const struct fz_in *in) {
@@ -85,21 +82,31 @@ int fz_count_fds(void);
 void fz_check_fds(int baseline, const char *where);
 
 /******************************************************************************/
-/*  The contract: each function's ERRORS table                                */
+/*  The contract: each function's ERRORS table (contract/dc_errors.h)        */
 /******************************************************************************/
 
+/* The functions the harnesses judge, under the contract layer's numbers. */
 enum fz_fn {
-    FZ_IPC_LISTEN, FZ_IPC_ACCEPT, FZ_IPC_CONNECT, FZ_IPC_PAIR, FZ_IPC_FROMFD,
-    FZ_IPC_LISTENER_FROMFD, FZ_IPC_DONE, FZ_IPC_CLOSE, FZ_IPC_SENDFD,
-    FZ_IPC_RECVFD, FZ_BSEND, FZ_BRECV, FZ_BSENDL, FZ_BRECVL, FZ_HCLOSE, FZ_MSLEEP,
-    FZ_NFNS
+    FZ_IPC_LISTEN = DC_IPC_LISTEN, FZ_IPC_ACCEPT = DC_IPC_ACCEPT,
+    FZ_IPC_CONNECT = DC_IPC_CONNECT, FZ_IPC_PAIR = DC_IPC_PAIR,
+    FZ_IPC_FROMFD = DC_IPC_FROMFD, FZ_IPC_LISTENER_FROMFD = DC_IPC_LISTENER_FROMFD,
+    FZ_IPC_DONE = DC_IPC_DONE, FZ_IPC_CLOSE = DC_IPC_CLOSE,
+    FZ_IPC_SENDFD = DC_IPC_SENDFD, FZ_IPC_RECVFD = DC_IPC_RECVFD,
+    FZ_BSEND = DC_BSEND, FZ_BRECV = DC_BRECV, FZ_BSENDL = DC_BSENDL,
+    FZ_BRECVL = DC_BRECVL, FZ_HCLOSE = DC_HCLOSE, FZ_MSLEEP = DC_MSLEEP
 };
 
-const char *fz_fn_name(enum fz_fn fn);
+static inline const char *fz_fn_name(enum fz_fn fn) {
+    return dc_fn_name((enum dc_fn)fn);
+}
+
 /* True when `err` is in the function's ERRORS table. */
-bool fz_documented(enum fz_fn fn, int err);
-/* "EPIPE", ..., "0" for success, "E<number>" for anything else. */
-const char *fz_errname(int err);
+static inline bool fz_documented(enum fz_fn fn, int err) {
+    return dc_documented((enum dc_fn)fn, err);
+}
+
+/* "EPIPE", ..., "0" for success, "E<number>" for a number without a name. */
+#define fz_errname dc_errname
 
 /* Every failed call must fail with an errno its page lists: a finding
  * "<fn>/undocumented/<errno>" otherwise. */
@@ -108,8 +115,5 @@ void fz_check_documented(enum fz_fn fn, int rc, int err);
 /* Reads or writes all `n` bytes of a pipe: 0, or -1 at EOF or an error.
  * The differential harness and its peer speak through it. */
 int fz_io_all(int fd, void *buf, size_t n, bool writing);
-
-/* Milliseconds of a monotonic clock that does not depend on the target. */
-int64_t fz_ms(void);
 
 #endif

@@ -1,21 +1,32 @@
 /* The private directory and the fd count that every input is checked
  * against (see fuzz.h). */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "dc_hygiene.h"
 #include "fuzz.h"
 
 static char dir[64];
 static char path[160];
 
 static void remove_dir(void) {
-    fz_clean_dir();
-    rmdir(dir);
+    dc_dir_remove(dir);
+}
+
+/* Socket files are made and removed thousands of times a second: on a
+ * memory file system that costs far less than on a disk's (ext4 looks
+ * through its recently deleted inodes for each one).  TMPDIR, when set,
+ * still decides. */
+static int make_dir(void) {
+    const char *tmp = getenv("TMPDIR");
+    if((!tmp || !*tmp) && access("/dev/shm", W_OK | X_OK) == 0) {
+        snprintf(dir, sizeof(dir), "/dev/shm/dsfz.XXXXXX");
+        return mkdtemp(dir) ? 0 : -1;
+    }
+    return dc_dir_make(dir, sizeof(dir), "dsfz");
 }
 
 /* Made lazily, so that each process (AFL++ forks after initialisation) has
@@ -23,14 +34,7 @@ static void remove_dir(void) {
 const char *fz_dir(void) {
     if(dir[0])
         return dir;
-    /* Socket files are made and removed thousands of times a second: on a
-     * memory file system that costs far less than on a disk's (ext4 looks
-     * through recently deleted inodes on each one). */
-    const char *tmp = getenv("TMPDIR");
-    if(!tmp || !*tmp || strlen(tmp) > 32)
-        tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(dir, sizeof(dir), "%s/dsfz.XXXXXX", tmp);
-    if(!mkdtemp(dir)) {
+    if(make_dir() != 0) {
         perror("dillspec-fuzz: mkdtemp");
         exit(2);
     }
@@ -43,40 +47,13 @@ const char *fz_path(const char *name) {
     return path;
 }
 
-/* Entries may be files, sockets, symlinks or directories one level deep
- * (the address harness makes no deeper ones). */
-static void remove_entries(const char *d, int depth) {
-    DIR *h = opendir(d);
-    if(!h)
-        return;
-    struct dirent *e;
-    while((e = readdir(h))) {
-        if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[512];
-        snprintf(p, sizeof(p), "%s/%s", d, e->d_name);
-        if(e->d_type == DT_DIR && depth < 4)
-            remove_entries(p, depth + 1);
-        if(remove(p) != 0 && e->d_type == DT_DIR)
-            rmdir(p);
-    }
-    closedir(h);
-}
-
 void fz_clean_dir(void) {
     if(dir[0])
-        remove_entries(dir, 0);
+        dc_dir_empty(dir);
 }
 
 int fz_count_fds(void) {
-    DIR *d = opendir("/proc/self/fd");
-    if(!d)
-        return -1;
-    int n = 0;
-    while(readdir(d))
-        n++;
-    closedir(d);
-    return n;
+    return dc_fds_open(NULL, 0);
 }
 
 void fz_check_fds(int baseline, const char *where) {
@@ -84,12 +61,6 @@ void fz_check_fds(int baseline, const char *where) {
     if(now > baseline)
         fz_finding("hygiene/fd-leak/leaked", "%d fd(s) open after %s",
             now - baseline, where);
-}
-
-int64_t fz_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int fz_io_all(int fd, void *buf, size_t n, bool writing) {

@@ -1,0 +1,89 @@
+/* The judge: holds each call's outcome against the man pages' promise
+ * (struct expect) in FZ_ORACLE mode, and records it as a step of the trace
+ * in either mode. */
+#include <stdarg.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libdill.h>
+
+#include "model.h"
+
+void finding(enum fz_fn fn, const char *situation, const char *observed,
+        const char *fmt, ...) {
+    char key[128], detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    snprintf(key, sizeof(key), "%s/%s/%s", fz_fn_name(fn), situation, observed);
+    fz_finding(key, "%s", detail);
+}
+
+static void record(struct run *r, int rc, int err, uint32_t sum) {
+    const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
+    if(!r->trace || r->trace->n == room)
+        return;
+    struct fz_step *s = &r->trace->steps[r->trace->n++];
+    s->op = (int16_t)r->op;
+    s->code = (int8_t)r->code;
+    s->outcome = (int8_t)(rc == -1 ? -1 : rc == 0 ? 0 : 1);
+    s->err = rc == -1 ? err : 0;
+    s->sum = sum;
+    s->after_fd = r->after_fd;
+}
+
+static bool allowed_errno(const struct expect *x, int err) {
+    if(x->errs[0] == 0)
+        return true;
+    for(int i = 0; i < 3 && x->errs[i]; i++)
+        if(x->errs[i] == err)
+            return true;
+    return false;
+}
+
+static bool contradicts(const struct expect *x, int rc, int err) {
+    return rc == -1 ? !x->may_fail || !allowed_errno(x, err) : !x->may_succeed;
+}
+
+bool judge(struct run *r, enum fz_fn fn, const struct expect *x,
+        int rc, int err, bool returns_handle) {
+    record(r, returns_handle && rc >= 0 ? 1 : rc, err, 0);
+    bool was_lost = r->lost;
+    if(contradicts(x, rc, err))
+        r->lost = true;
+    if(r->mode != FZ_ORACLE || was_lost)
+        return rc != -1;
+    if(rc < -1 || (!returns_handle && rc > 0))
+        finding(fn, "shape", "bad-return", "op %d returned %d", r->op, rc);
+    if(rc != -1) {
+        if(!x->may_succeed)
+            finding(fn, x->situation, "succeeded",
+                "op %d succeeded; expected -1 with %s", r->op,
+                fz_errname(x->errs[0]));
+        return true;
+    }
+    fz_check_documented(fn, rc, err);
+    if(!x->may_fail) {
+        finding(fn, x->situation, fz_errname(err),
+            "op %d failed with %s; expected success", r->op, fz_errname(err));
+        return false;
+    }
+    if(allowed_errno(x, err))
+        return false;
+    finding(fn, x->situation, fz_errname(err), "op %d failed with %s; expected %s",
+        r->op, fz_errname(err), fz_errname(x->errs[0]));
+    return false;
+}
+
+void skip_step(struct run *r) {
+    if(!r->trace)
+        return;
+    record(r, 0, 0, 0);
+    if(r->trace->n > 0)
+        r->trace->steps[r->trace->n - 1].outcome = FZ_SKIPPED;
+}
