@@ -198,6 +198,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fz_finding("peer/hung/timeout", "the peer did not finish in %d ms", PEER_TIMEOUT_MS);
     if(answered != 1)
         return 0;
+    if(fz_tracing()) {
+        fz_trace_steps(&ours);
+        fz_trace_steps(&theirs);
+    }
     compare(&prog, &ours, &theirs);
     return 0;
 }

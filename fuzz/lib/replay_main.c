@@ -9,7 +9,9 @@
  * its name, exit status 124.  The last line gives the wall time, the CPU
  * time and the time spent runnable but waiting for a CPU (a loaded
  * machine's share, from /proc/self/schedstat): what is left is sleeping,
- * which virtual time (vtime.h) should have made none.
+ * which virtual time (vtime.h) should have made none.  With
+ * DILLSPEC_FUZZ_TRACE=1 each input's trace digest goes to standard output
+ * ("trace DIGEST NAME"), for ci/corpus to compare runs.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -53,9 +55,12 @@ static int replay_stream(FILE *f, const char *name) {
     if(verbose)
         fprintf(stderr, "replay: %s (%zu bytes)\n", name, n);
     current = name;
+    fz_trace_reset();
     alarm(timeout_s);
     LLVMFuzzerTestOneInput(buf, n);
     alarm(0);
+    if(fz_tracing())
+        printf("trace %016llx %s\n", (unsigned long long)fz_trace_digest(), name);
     replayed++;
     return 0;
 }

@@ -60,6 +60,8 @@
 
 void (*fz_vt_on_hang)(void);
 
+static void trace_event(char kind, int64_t v);
+
 static struct fz_vt_stats stats;
 static int64_t vt_ns = VT_START_NS;   /* the virtual time */
 static int64_t given_ns = VT_START_NS; /* what the last reader was told */
@@ -239,6 +241,7 @@ static bool pass_time(int64_t timeout_ns, int64_t unit_ns) {
     }
     int64_t deadline = given_ns - given_ns % unit_ns + timeout_ns;
     if(deadline > vt_ns) {
+        trace_event('j', deadline - vt_ns);
         vt_ns = deadline;
         stats.jumps++;
         after_jump();
@@ -246,6 +249,47 @@ static bool pass_time(int64_t timeout_ns, int64_t unit_ns) {
         let_cache_expire();
     }
     return true;
+}
+
+/******************************************************************************/
+/*  The trace digest                                                          */
+/******************************************************************************/
+
+#define FNV_OFFSET 14695981039346656037ull
+#define FNV_PRIME 1099511628211ull
+
+static uint64_t digest = FNV_OFFSET;
+
+bool fz_tracing(void) {
+    static int on = -1;
+    if(on < 0) {
+        const char *e = getenv("DILLSPEC_FUZZ_TRACE");
+        on = e && *e && strcmp(e, "0") != 0;
+    }
+    return on;
+}
+
+void fz_trace_reset(void) {
+    digest = FNV_OFFSET;
+}
+
+void fz_trace_add(const void *p, size_t n) {
+    const uint8_t *b = p;
+    for(size_t i = 0; i < n; i++)
+        digest = (digest ^ b[i]) * FNV_PRIME;
+}
+
+uint64_t fz_trace_digest(void) {
+    return digest;
+}
+
+/* An event of the clock: a jump (by how much) or a wait answered by what
+ * was ready (how many). */
+static void trace_event(char kind, int64_t v) {
+    if(!fz_tracing())
+        return;
+    fz_trace_add(&kind, 1);
+    fz_trace_add(&v, sizeof(v));
 }
 
 /******************************************************************************/
@@ -259,6 +303,7 @@ static int vt_epoll(int epfd, struct epoll_event *ev, int max, int timeout_ms,
     int n = real_epoll(epfd, ev, max, 0, mask);
     if(n != 0) {
         stats.looks++;
+        trace_event('r', n);
         return n;
     }
     if(pass_time(timeout_ms < 0 ? -1 : timeout_ms * NS_PER_MS, NS_PER_MS))
@@ -280,7 +325,10 @@ static int vt_ppoll(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
     static const struct timespec zero;
     int rc = real_ppoll(fds, n, &zero, mask);
     if(rc != 0 || timeout_ns == 0) {
-        stats.looks += rc != 0;
+        if(rc != 0) {
+            stats.looks++;
+            trace_event('r', rc);
+        }
         return rc;
     }
     if(pass_time(timeout_ns, unit_ns))

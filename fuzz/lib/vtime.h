@@ -27,6 +27,8 @@
 #define DILLSPEC_VTIME_H
 
 #include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The virtual time in milliseconds (the real one when it is off). */
@@ -47,5 +49,15 @@ struct fz_vt_stats {
     long stale;     /* waits from a caller whose cached time lagged */
 };
 const struct fz_vt_stats *fz_vt_stats(void);
+
+/* The trace digest: what one input did, to compare runs of it.  The
+ * clock adds each jump and each wait that found something ready (waits of
+ * a lagging cache are left out: they depend on the machine's speed); a
+ * harness adds the outcome of each call.  Kept only when DILLSPEC_FUZZ_TRACE
+ * is set; the replay program then prints one digest per input. */
+bool fz_tracing(void);
+void fz_trace_reset(void);
+void fz_trace_add(const void *p, size_t n);
+uint64_t fz_trace_digest(void);
 
 #endif
