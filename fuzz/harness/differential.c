@@ -17,6 +17,10 @@
  *                            beside this harness, against the same target)
  *   DILLSPEC_FUZZ_PEER_NAME  its target's name in finding keys ("peer")
  *   DILLSPEC_FUZZ_SELF_NAME  this build's target's name ("self")
+ *
+ * Builds for services that set no variable (fuzz/oss-fuzz/build.sh) compile
+ * the names in (DILLSPEC_FUZZ_NAMES_SELF/_PEER) and find the peer beside
+ * this program.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -160,8 +164,12 @@ static const char *call_name(const struct fz_program *prog, const struct fz_step
 
 static void compare(const struct fz_program *prog, const struct fz_trace *ours,
         const struct fz_trace *theirs) {
-    const char *self = env_or("DILLSPEC_FUZZ_SELF_NAME", "self");
-    const char *other = env_or("DILLSPEC_FUZZ_PEER_NAME", "peer");
+#ifndef DILLSPEC_FUZZ_NAMES_SELF
+#define DILLSPEC_FUZZ_NAMES_SELF "self"
+#define DILLSPEC_FUZZ_NAMES_PEER "peer"
+#endif
+    const char *self = env_or("DILLSPEC_FUZZ_SELF_NAME", DILLSPEC_FUZZ_NAMES_SELF);
+    const char *other = env_or("DILLSPEC_FUZZ_PEER_NAME", DILLSPEC_FUZZ_NAMES_PEER);
     int n = ours->n < theirs->n ? ours->n : theirs->n;
     for(int i = 0; i < n; i++) {
         const struct fz_step *a = &ours->steps[i], *b = &theirs->steps[i];
