@@ -11,6 +11,7 @@
 #   --rounds N     old, new, old, new, ... N times each (default 2); the
 #                  figure is the mean exec/s over the rounds
 #   --harness H    only these harnesses (default: all five)
+#   --no-replay, --no-fuzz, --no-regressions   leave a part out
 #
 # Both trees are built the way ci/fuzz and ci/corpus build them (libFuzzer
 # with ASan+UBSan against ref, UBSan only against another target; plain
@@ -18,7 +19,11 @@
 # Each libFuzzer run starts from this tree's corpus (seeds, regressions,
 # merged) with a fixed seed; exec/s is libFuzzer's own final figure.  A
 # run that stopped on a finding says so.  The replay rows give each version's
-# corpus replay: wall time over CPU time (1.00 = never sleeps).  On a shared
+# corpus replay: wall time over CPU time (1.00 = never sleeps).  The
+# regression rows replay each input of corpus/regressions.tsv whose target
+# is measured, with no known deviations, and give what each version finds
+# (its finding key, a hang, or nothing): every regression must still be
+# found.  On a shared
 # machine the absolute figures move; runs of the two versions alternate, so
 # that the ratios move much less.
 set -u
@@ -30,7 +35,7 @@ HARNESSES="handles storage iolist address differential"
 die() { echo "fuzz_compare: $*" >&2; exit 2; }
 say() { echo "== fuzz_compare: $*" >&2; }
 
-rev="" targets=ref seconds=20 rounds=2 only="" replay=1 fuzz=1
+rev="" targets=ref seconds=20 rounds=2 only="" replay=1 fuzz=1 regressions=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --target) [ $# -ge 2 ] || die "--target needs a prefix"
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
         --harness) only="$only ${2:-}"; shift 2 ;;
         --no-replay) replay=""; shift ;;
         --no-fuzz) fuzz=""; shift ;;
+        --no-regressions) regressions=""; shift ;;
         -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         -*) die "unknown argument: $1 (see --help)" ;;
         *) [ -z "$rev" ] || die "one revision only"; rev=$1; shift ;;
@@ -77,7 +83,7 @@ for v in "$sha:$old_src" "head:$ROOT"; do
     for t in $targets; do
         san=undefined; [ "$t" = ref ] && san=address,undefined
         [ -z "$fuzz" ] || { say "building $ver libfuzzer harnesses against $(name_of "$t")"; build "$src" "$(dir "$ver" libfuzzer "$t")" "$t" libfuzzer "$san"; }
-        [ -z "$replay" ] || { say "building $ver replay harnesses against $(name_of "$t")"; build "$src" "$(dir "$ver" replay "$t")" "$t" replay ""; }
+        [ -z "$replay$regressions" ] || { say "building $ver replay harnesses against $(name_of "$t")"; build "$src" "$(dir "$ver" replay "$t")" "$t" replay ""; }
     done
 done
 
@@ -171,4 +177,36 @@ if [ -n "$replay" ]; then
     done
     echo "(wall/CPU includes time spent waiting for a CPU on a loaded machine; the"
     echo " new replay programs print that share themselves: 'runnable' in their last line)"
+fi
+
+# found VERSION TARGET HARNESS FILE: what one input makes a version report
+# with no known deviations.
+found() {
+    with "$1" replay "$2" "$3" env DILLSPEC_FUZZ_KNOWN= DILLSPEC_REPLAY_TIMEOUT=5 \
+        "$(binary "$1" replay "$2" "$3")" "$4" >"$work/log" 2>&1
+    rc=$?
+    k=$(grep -m1 -o 'dillspec-fuzz: finding [^:]*' "$work/log" | sed 's/^dillspec-fuzz: finding //')
+    [ -n "$k" ] || { grep -q 'replay: timeout' "$work/log" && k=hang; }
+    [ -n "$k" ] || { [ $rc -eq 0 ] && k=nothing || k="exit-$rc"; }
+    echo "$k"
+}
+
+if [ -n "$regressions" ]; then
+    echo
+    printf '%-13s %-34s %-13s %s\n' harness input target "old finding -> new finding"
+    lost=0
+    for t in $targets; do
+        tn=$(name_of "$t")
+        while IFS='	' read -r h input target what; do
+            [ "$h" != harness ] && [ "$target" = "$tn" ] || continue
+            case " $only " in *" $h "*) ;; *) continue ;; esac
+            f="$ROOT/corpus/$h/regressions/$input"
+            [ -f "$f" ] || continue
+            o=$(found "$sha" "$t" "$h" "$f"); n=$(found head "$t" "$h" "$f")
+            mark=""; [ "$o" = "$n" ] || mark="  (differs)"
+            [ "$o" = nothing ] || [ "$n" != nothing ] || { mark="  LOST"; lost=$((lost + 1)); }
+            printf '%-13s %-34s %-13s %s -> %s%s\n' "$h" "$input" "$tn" "$o" "$n" "$mark"
+        done <"$ROOT/corpus/regressions.tsv"
+    done
+    echo "regressions no longer found: $lost"
 fi

@@ -38,8 +38,11 @@ fuzz_speed() {
     DILLSPEC_REPORTS="$WORK/reports" "$ROOT/ci/fuzz" --engine libfuzzer \
         --seconds "$FUZZ_SECONDS" >"$WORK/fuzz.log" 2>&1
     status=$?
-    grep ' exec/s$' "$WORK/fuzz.log" | while read -r name rate _; do
-        printf '  fuzz %-14s %s exec/s (libFuzzer, %s s from the corpus)\n' "$name:" "$rate" "$FUZZ_SECONDS"
+    # ci/fuzz's table: harness, exec/s, executions, new, coverage, result.
+    sed -n '/^harness  *exec\/s/,/^ci\/fuzz: .* executions in all/p' "$WORK/fuzz.log" |
+        sed '1d;$d' | while read -r name rate runs _; do
+        printf '  fuzz %-14s %s exec/s, %s executions (libFuzzer, %s s from the corpus)\n' \
+            "$name:" "$rate" "$runs" "$FUZZ_SECONDS"
     done
     [ $status -eq 0 ] || echo "  (ci/fuzz reported a finding; run it alone to see it)"
 }
