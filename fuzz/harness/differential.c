@@ -75,6 +75,17 @@ static const char *peer_program(void) {
     return "dillspec-fuzz-trace";
 }
 
+/* At exit: the peer sees the end of its input and ends; waiting for it
+ * makes its CPU time part of this process's children's. */
+static void stop_peer(void) {
+    if(peer < 0)
+        return;
+    close(to_peer);
+    close(from_peer);
+    waitpid(peer, NULL, 0);
+    peer = -1;
+}
+
 static void start_peer(void) {
     const char *prog = peer_program();
     int in[2], out[2];
@@ -97,6 +108,11 @@ static void start_peer(void) {
     to_peer = in[1];
     from_peer = out[0];
     signal(SIGPIPE, SIG_IGN);
+    static bool registered;
+    if(!registered) {
+        registered = true;
+        atexit(stop_peer);
+    }
 }
 
 /* Whether the peer answers within PEER_TIMEOUT_MS: a peer that hangs on

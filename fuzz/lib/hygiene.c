@@ -1,6 +1,7 @@
 /* The private directory and the fd count that every input is checked
  * against (see fuzz.h). */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 static char dir[64];
 static char path[160];
+static bool used;   /* whether anyone asked for the directory since it was emptied */
 
 static void remove_dir(void) {
     dc_dir_remove(dir);
@@ -32,6 +34,7 @@ static int make_dir(void) {
 /* Made lazily, so that each process (AFL++ forks after initialisation) has
  * its own directory and removes only its own. */
 const char *fz_dir(void) {
+    used = true;
     if(dir[0])
         return dir;
     if(make_dir() != 0) {
@@ -47,9 +50,13 @@ const char *fz_path(const char *name) {
     return path;
 }
 
+/* Every path in the directory is made from fz_dir(): an input that never
+ * asked for it made nothing there, and reading the directory would be
+ * three system calls for nothing. */
 void fz_clean_dir(void) {
-    if(dir[0])
+    if(dir[0] && used)
         dc_dir_empty(dir);
+    used = false;
 }
 
 int fz_count_fds(void) {
