@@ -33,6 +33,7 @@
 #include "executor.h"
 #include "fuzz.h"
 #include "program.h"
+#include "vtime.h"
 
 const char fz_harness[] = "differential";
 
@@ -64,6 +65,17 @@ static const char *peer_program(void) {
     return "dillspec-fuzz-trace";
 }
 
+/* At exit: the peer sees the end of its input and ends; waiting for it
+ * makes its CPU time part of this process's children's. */
+static void stop_peer(void) {
+    if(peer < 0)
+        return;
+    close(to_peer);
+    close(from_peer);
+    waitpid(peer, NULL, 0);
+    peer = -1;
+}
+
 static void start_peer(void) {
     const char *prog = peer_program();
     int in[2], out[2];
@@ -86,17 +98,25 @@ static void start_peer(void) {
     to_peer = in[1];
     from_peer = out[0];
     signal(SIGPIPE, SIG_IGN);
+    static bool registered;
+    if(!registered) {
+        registered = true;
+        atexit(stop_peer);
+    }
 }
 
 /* Whether the peer answers within PEER_TIMEOUT_MS: a peer that hangs on
- * an input is killed, and the hang is a finding. */
+ * an input is killed, and the hang is a finding.  The wait is real: the
+ * peer is another process, which virtual time (vtime.h) knows nothing of.
+ * A peer that deadlocks ends itself at once (tools/trace_main.c); the
+ * timeout remains for one that spins. */
 #define PEER_TIMEOUT_MS 5000   /* under the replay's 10 s per input */
 
 static bool peer_answers(void) {
     struct pollfd p = {.fd = from_peer, .events = POLLIN};
     int rc;
     do
-        rc = poll(&p, 1, PEER_TIMEOUT_MS);
+        rc = fz_real_poll(&p, 1, PEER_TIMEOUT_MS);
     while(rc < 0 && errno == EINTR);
     if(rc > 0)
         return true;
@@ -104,13 +124,19 @@ static bool peer_answers(void) {
     return false;
 }
 
-/* The peer's trace of the input: 1, 0 if the peer died on it, -1 if it
- * hung. */
-static int peer_trace(const uint8_t *data, uint32_t size, struct fz_trace *t) {
+/* Hands the input to the peer, which runs it while this process runs its
+ * own (two cores, half the wall time).  False if the peer is gone. */
+static bool peer_start(const uint8_t *data, uint32_t size) {
     if(peer < 0)
         start_peer();
-    if(fz_io_all(to_peer, &size, sizeof(size), true) == 0 &&
-            fz_io_all(to_peer, (void *)data, size, true) == 0 && peer_answers() &&
+    return fz_io_all(to_peer, &size, sizeof(size), true) == 0 &&
+        fz_io_all(to_peer, (void *)data, size, true) == 0;
+}
+
+/* The peer's trace of the input it was given: 1, 0 if the peer died on
+ * it, -1 if it hung. */
+static int peer_trace(bool started, struct fz_trace *t) {
+    if(started && peer_answers() &&
             fz_io_all(from_peer, &t->n, sizeof(t->n), false) == 0 &&
             t->n >= 0 && t->n <= (int)(sizeof(t->steps) / sizeof(t->steps[0])) &&
             fz_io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), false) == 0)
@@ -169,16 +195,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct fz_trace ours, theirs;
     if(size > FZ_MAX_OPS * 5)
         size = FZ_MAX_OPS * 5;
+    bool started = peer_start(data, (uint32_t)size);
     fz_decode(data, size, &prog);
     fz_execute(&prog, FZ_TRACE, &ours);
     fz_clean_dir();
-    int answered = peer_trace(data, (uint32_t)size, &theirs);
+    int answered = peer_trace(started, &theirs);
     if(answered == 0)
         fz_finding("peer/died/crash", "the peer died running this input");
     if(answered == -1)
         fz_finding("peer/hung/timeout", "the peer did not finish in %d ms", PEER_TIMEOUT_MS);
     if(answered != 1)
         return 0;
+    if(fz_tracing()) {
+        fz_trace_steps(&ours);
+        fz_trace_steps(&theirs);
+    }
     compare(&prog, &ours, &theirs);
     return 0;
 }

@@ -7,11 +7,13 @@
  * man pages; at the end every handle is closed and no fd may be left open
  * (memory leaks are LeakSanitizer's to report).
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "executor.h"
 #include "fuzz.h"
 #include "program.h"
+#include "vtime.h"
 
 const char fz_harness[] = "handles";
 
@@ -19,7 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int fds = fz_begin_input(data, size);
     static struct fz_program prog;
     fz_decode(data, size, &prog);
-    fz_execute(&prog, FZ_ORACLE, NULL);
+    static struct fz_trace trace;
+    bool tracing = fz_tracing();
+    fz_execute(&prog, FZ_ORACLE, tracing ? &trace : NULL);
+    if(tracing)
+        fz_trace_steps(&trace);
     fz_clean_dir();
     fz_check_fds(fds, "the program closed every handle");
     return 0;

@@ -47,6 +47,9 @@ struct fz_trace {
 void fz_execute(const struct fz_program *prog, enum fz_mode mode,
     struct fz_trace *trace);
 
+/* Adds the steps of a trace to the trace digest (vtime.h, lib/trace.c). */
+void fz_trace_steps(const struct fz_trace *t);
+
 /* Makes the target create whatever it creates lazily on first use (its
  * poller's fd, say), so that fd counts taken afterwards are stable. */
 void fz_warm_up(void);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -13,18 +14,39 @@
 static char *known[MAX_KNOWN];
 static int nknown = -1;
 
-/* Reads DILLSPEC_FUZZ_KNOWN once: the first column of each line that is not
+/* The known-deviations file: DILLSPEC_FUZZ_KNOWN when it is set (the ci
+ * scripts set it, empty for a target without deviations), else
+ * dillspec-known.tsv beside the program, where fuzz/oss-fuzz/build.sh puts
+ * the target's file: OSS-Fuzz and ClusterFuzzLite set no variable of ours. */
+static FILE *open_known(void) {
+    const char *file = getenv("DILLSPEC_FUZZ_KNOWN");
+    if(file) {
+        FILE *f = *file ? fopen(file, "r") : NULL;
+        if(*file && !f) {
+            fprintf(stderr, "dillspec-fuzz: cannot read DILLSPEC_FUZZ_KNOWN=%s\n", file);
+            exit(2);
+        }
+        return f;
+    }
+    char beside[4096];
+    ssize_t n = readlink("/proc/self/exe", beside, sizeof(beside) - 32);
+    if(n <= 0)
+        return NULL;
+    beside[n] = 0;
+    char *slash = strrchr(beside, '/');
+    if(!slash)
+        return NULL;
+    strcpy(slash + 1, "dillspec-known.tsv");
+    return fopen(beside, "r");
+}
+
+/* Reads the known keys once: the first column of each line that is not
  * blank or a comment. */
 static void load_known(void) {
     nknown = 0;
-    const char *file = getenv("DILLSPEC_FUZZ_KNOWN");
-    if(!file || !*file)
+    FILE *f = open_known();
+    if(!f)
         return;
-    FILE *f = fopen(file, "r");
-    if(!f) {
-        fprintf(stderr, "dillspec-fuzz: cannot read DILLSPEC_FUZZ_KNOWN=%s\n", file);
-        exit(2);
-    }
     char line[1024];
     while(nknown < MAX_KNOWN && fgets(line, sizeof(line), f)) {
         if(line[0] == '#' || line[0] == '\n' || !strncmp(line, "key\t", 4))

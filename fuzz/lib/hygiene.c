@@ -1,6 +1,7 @@
 /* The private directory and the fd count that every input is checked
  * against (see fuzz.h). */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +12,32 @@
 
 static char dir[64];
 static char path[160];
+static bool used;   /* whether anyone asked for the directory since it was emptied */
 
 static void remove_dir(void) {
     dc_dir_remove(dir);
 }
 
+/* Socket files are made and removed thousands of times a second: on a
+ * memory file system that costs far less than on a disk's (ext4 looks
+ * through its recently deleted inodes for each one).  TMPDIR, when set,
+ * still decides. */
+static int make_dir(void) {
+    const char *tmp = getenv("TMPDIR");
+    if((!tmp || !*tmp) && access("/dev/shm", W_OK | X_OK) == 0) {
+        snprintf(dir, sizeof(dir), "/dev/shm/dsfz.XXXXXX");
+        return mkdtemp(dir) ? 0 : -1;
+    }
+    return dc_dir_make(dir, sizeof(dir), "dsfz");
+}
+
 /* Made lazily, so that each process (AFL++ forks after initialisation) has
  * its own directory and removes only its own. */
 const char *fz_dir(void) {
+    used = true;
     if(dir[0])
         return dir;
-    if(dc_dir_make(dir, sizeof(dir), "dsfz") != 0) {
+    if(make_dir() != 0) {
         perror("dillspec-fuzz: mkdtemp");
         exit(2);
     }
@@ -34,9 +50,13 @@ const char *fz_path(const char *name) {
     return path;
 }
 
+/* Every path in the directory is made from fz_dir(): an input that never
+ * asked for it made nothing there, and reading the directory would be
+ * three system calls for nothing. */
 void fz_clean_dir(void) {
-    if(dir[0])
+    if(dir[0] && used)
         dc_dir_empty(dir);
+    used = false;
 }
 
 int fz_count_fds(void) {

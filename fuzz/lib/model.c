@@ -44,26 +44,32 @@ static int first_of_kind(struct run *r, enum kind a, enum kind b) {
 /* Handle numbers a known target defect left pointing at freed memory
  * (the "ipc_close/dangling-handle/crash" key): never touched again, in this
  * input or a later one, since the target never frees the number. */
-static int *poisoned;
-static int npoisoned, poison_room;
+/* One bit per number.  The set only grows, as the target's table of
+ * dangling numbers does (a long run makes thousands), and every operand
+ * asks about it: a lookup must not grow with it. */
+static uint64_t *poisoned;
+static size_t poison_words;
 
-/* The list only grows, as the target's table of dangling numbers does: a
- * long fuzzing run makes thousands. */
 void poison(int h) {
-    if(npoisoned == poison_room) {
-        poison_room = poison_room ? 2 * poison_room : 256;
-        poisoned = realloc(poisoned, sizeof(int) * (size_t)poison_room);
+    if(h < 0)
+        return;   /* never a live connection's number */
+    size_t w = (size_t)h / 64;
+    if(w >= poison_words) {
+        size_t n = poison_words ? 2 * poison_words : 64;
+        while(n <= w)
+            n *= 2;
+        poisoned = realloc(poisoned, sizeof(*poisoned) * n);
         if(!poisoned)
             abort();
+        memset(poisoned + poison_words, 0, sizeof(*poisoned) * (n - poison_words));
+        poison_words = n;
     }
-    poisoned[npoisoned++] = h;
+    poisoned[w] |= (uint64_t)1 << (h % 64);
 }
 
 static bool is_poisoned(int h) {
-    for(int i = 0; i < npoisoned; i++)
-        if(poisoned[i] == h)
-            return true;
-    return false;
+    return h >= 0 && (size_t)h / 64 < poison_words &&
+        (poisoned[(size_t)h / 64] >> (h % 64) & 1);
 }
 
 static bool resolve_number(struct run *r, uint8_t v, int *h, int *slot);

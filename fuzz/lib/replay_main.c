@@ -6,17 +6,27 @@
  * debugger.  A finding aborts, so the last "replay:" line on stderr names
  * the input that caused it when -v is given.  An input that runs longer
  * than DILLSPEC_REPLAY_TIMEOUT seconds (default 10) is a hang: reported with
- * its name, exit status 124.
+ * its name, exit status 124.  The last line gives the wall time, the CPU
+ * time and the time spent runnable but waiting for a CPU (a loaded
+ * machine's share, from /proc/self/schedstat): what is left is sleeping,
+ * which virtual time (vtime.h) should have made none.  With
+ * DILLSPEC_FUZZ_TRACE=1 each input's trace digest goes to standard output
+ * ("trace DIGEST NAME"), for ci/corpus to compare runs.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "vtime.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,9 +56,12 @@ static int replay_stream(FILE *f, const char *name) {
     if(verbose)
         fprintf(stderr, "replay: %s (%zu bytes)\n", name, n);
     current = name;
+    fz_trace_reset();
     alarm(timeout_s);
     LLVMFuzzerTestOneInput(buf, n);
     alarm(0);
+    if(fz_tracing())
+        printf("trace %016llx %s\n", (unsigned long long)fz_trace_digest(), name);
     replayed++;
     return 0;
 }
@@ -88,7 +101,56 @@ static int replay_dir(const char *dir) {
     return rc;
 }
 
+static double seconds(struct timespec t) {
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* This process's CPU time and its children's (the differential peer). */
+static double cpu_seconds(void) {
+    double t = 0;
+    int who[] = {RUSAGE_SELF, RUSAGE_CHILDREN};
+    for(int i = 0; i < 2; i++) {
+        struct rusage ru;
+        getrusage(who[i], &ru);
+        t += (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+            (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    }
+    return t;
+}
+
+/* Seconds this process was runnable but not running; 0 if unknown. */
+static double runnable_seconds(void) {
+    unsigned long long on_cpu, waiting;
+    FILE *f = fopen("/proc/self/schedstat", "r");
+    if(!f)
+        return 0;
+    int n = fscanf(f, "%llu %llu", &on_cpu, &waiting);
+    fclose(f);
+    return n == 2 ? (double)waiting / 1e9 : 0;
+}
+
+static struct timespec start;
+static const char *program;
+static bool finished;   /* main returned: not an exit on an error */
+
+/* The last line, at exit: after what other exit handlers do (the
+ * differential harness waits for its peer, whose CPU time then counts). */
+static void report(void) {
+    if(!finished)
+        return;
+    struct timespec end;
+    clock_gettime(CLOCK_REALTIME, &end);
+    const struct fz_vt_stats *vt = fz_vt_stats();
+    fprintf(stderr, "replay: %s: %ld input(s) replayed, no finding"
+        " (wall %.3f s, CPU %.3f s, runnable %.3f s; virtual time %ld jumps,"
+        " %ld lagging caches)\n", program, replayed, seconds(end) - seconds(start),
+        cpu_seconds(), runnable_seconds(), vt->jumps, vt->stale);
+}
+
 int main(int argc, char **argv) {
+    program = argv[0];
+    clock_gettime(CLOCK_REALTIME, &start);
+    atexit(report);
     int rc = 0, args = 0;
     const char *t = getenv("DILLSPEC_REPLAY_TIMEOUT");
     if(t && atoi(t) > 0)
@@ -115,7 +177,6 @@ int main(int argc, char **argv) {
     }
     if(args == 0)
         rc |= replay_stream(stdin, "<stdin>");
-    fprintf(stderr, "replay: %s: %ld input(s) replayed, no finding\n",
-        argv[0], replayed);
+    finished = true;
     return rc == 0 ? 0 : 2;
 }

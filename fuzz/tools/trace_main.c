@@ -4,7 +4,13 @@
  * input (a 32-bit length, then the bytes), runs each in FZ_TRACE mode and
  * writes the trace (struct fz_trace, n steps) to standard output.  It is
  * started once and serves every input: no fork per input.
+ *
+ * It runs on virtual time (vtime.h) like the harness, in a clock of its own:
+ * everything it waits for is in this process, so a wait without a deadline
+ * that finds nothing ready is a hang for certain, and the peer ends itself
+ * the way the harness would have ended it after its timeout (SIGKILL).
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -12,13 +18,19 @@
 #include "executor.h"
 #include "fuzz.h"
 #include "program.h"
+#include "vtime.h"
 
 const char fz_harness[] = "trace";
+
+static void hung(void) {
+    raise(SIGKILL);
+}
 
 int main(void) {
     static uint8_t input[FZ_MAX_OPS * 5];
     static struct fz_program prog;
     static struct fz_trace trace;
+    fz_vt_on_hang = hung;
     fz_warm_up();
     for(;;) {
         uint32_t size;
