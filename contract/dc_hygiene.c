@@ -61,6 +61,17 @@ static int remove_entries(const char *dir, int depth) {
     return n;
 }
 
+int dc_dir_entries(const char *dir) {
+    DIR *h = opendir(dir);
+    if(!h)
+        return -1;
+    int n = 0;
+    for(struct dirent *e; (e = readdir(h));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(h);
+    return n;
+}
+
 int dc_dir_empty(const char *dir) {
     return remove_entries(dir, 0);
 }

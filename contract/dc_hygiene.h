@@ -18,6 +18,10 @@ int dc_fds_open(unsigned char *open, int max);
  * paths inside stay under sun_path's 107.  0, or -1 with errno. */
 int dc_dir_make(char *dir, size_t size, const char *tag);
 
+/* How many entries `dir` holds (not counting "." and ".."); -1 if it cannot
+ * be read. */
+int dc_dir_entries(const char *dir);
+
 /* Removes everything in `dir` (entries may be files, sockets, symlinks or
  * directories a few levels deep); returns how many entries it held. */
 int dc_dir_empty(const char *dir);

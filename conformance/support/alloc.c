@@ -161,12 +161,8 @@ static void snapshot(struct fdset *s) {
 /* Files in the test's directory (ds_dir), counted: a failed call must not
  * leave one there (ipc_listen's socket file). */
 static int files_in_dir(void) {
-    DIR *d = opendir(ds_dir());
-    DS_SETUP(d != NULL);
-    int n = 0;
-    for(struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    closedir(d);
+    int n = dc_dir_entries(ds_dir());
+    DS_SETUP(n >= 0);
     return n;
 }
 
