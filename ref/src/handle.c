@@ -119,7 +119,9 @@ void *dill_hquery(int h, const void *type) {
  * been closed, the object is deallocated immediately".  One handle per
  * object here, so the object goes now.  The number is freed first: closing
  * a bundle may run other coroutines, and they must already see EBADF. */
-/* spine: hclose/listener */
+/* Every object has a close (dill_hmake refuses one without, reading 22),
+ * so hclose never fails with ENOTSUP. */
+/* spine: hclose/listener hclose/ENOTSUP */
 int dill_hclose(int h) {
     struct dill_hvfs *vfs = dill_hget(h);
     if(!vfs)

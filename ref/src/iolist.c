@@ -14,7 +14,8 @@ static int dill_einval(void) {
  * don't belong to the same list. If there's a loop in the list. If iol_rsvd
  * of any item is non-zero."  A loop is found with two pointers, one twice as
  * fast (Floyd): no marking, so the list is never touched. */
-/* spine: brecvl/EINVAL bsendl/EINVAL; ref/README reading 19 */
+/* spine: brecvl/EINVAL bsend/EINVAL bsendl/EINVAL;
+ * ref/README readings 19, 23 */
 int dill_iolist_check(struct dill_iolist *first, struct dill_iolist *last,
       bool sending) {
     if(!first || !last || last->iol_next)
@@ -25,7 +26,7 @@ int dill_iolist_check(struct dill_iolist *first, struct dill_iolist *last,
         if(it->iol_rsvd != 0)
             return dill_einval();
         if(sending && !it->iol_base && it->iol_len)
-            return dill_einval();
+            return dill_einval();   /* nothing to send from (reading 23) */
         if(it->iol_len > SIZE_MAX - total)
             return dill_einval();   /* the message would not fit in size_t */
         total += it->iol_len;
@@ -50,7 +51,13 @@ struct dill_iocursor dill_iocursor_start(struct dill_iolist *first) {
     return c;
 }
 
-/* spine: brecvl/list-restored bsendl/list-restored */
+/* At most `max` iovecs per call: a list longer than a system call takes
+ * (IOV_MAX) goes out in several.  A NULL base is skipped through `scratch`,
+ * never more than `scratch_len` bytes at a time, however long the item. */
+/* spine: brecvl/list-restored bsendl/list-restored
+ * brecvl/large-list-first-last-byte bsendl/large-list-first-last-byte
+ * brecv/null-buffer-1MiB brecv/null-buffer-64KiB brecvl/null-buffer-1MiB
+ * brecvl/null-buffer-64KiB */
 int dill_iocursor_fill(const struct dill_iocursor *c, struct iovec *iov,
       int max, void *scratch, size_t scratch_len) {
     int n = 0;

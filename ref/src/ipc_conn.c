@@ -32,7 +32,9 @@ int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
 
 /* spine: brecv/no-partial-receive brecv/unusable-after-timeout
  * brecvl/no-partial-receive brecvl/unusable-after-timeout
- * bsend/unusable-after-timeout bsendl/unusable-after-timeout */
+ * bsend/unusable-after-timeout bsendl/unusable-after-timeout
+ * brecv/ECONNRESET brecvl/ECONNRESET bsend/ECONNRESET bsendl/ECONNRESET
+ * brecv/EPIPE brecvl/EPIPE */
 int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
     int err = errno;
     if(rc < 0 && err == EBADF)
@@ -52,7 +54,7 @@ struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c) {
     return s;
 }
 
-/* spine: ipc_done/EPIPE */
+/* spine: ipc_done/EPIPE bsend/EPIPE bsendl/EPIPE */
 static int dill_ipc_bsendl(struct dill_bsock_vfs *vfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     (void)last;
@@ -139,7 +141,7 @@ static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
  * the peer to get EPIPE error after it has received all the data."  Nothing
  * is buffered in ref, so the deadline never matters (ref/README
  * reading 4). */
-/* spine: ipc_done/EPIPE ipc_done/deadline-0-does-not-block
+/* spine: ipc_done/EPIPE ipc_done/ETIMEDOUT ipc_done/deadline-0-does-not-block
  * ipc_done/peer-reads-data-then-EPIPE */
 int dill_ipc_done(int s, int64_t deadline) {
     (void)deadline;
@@ -160,7 +162,8 @@ int dill_ipc_done(int s, int64_t deadline) {
  * the peer still sends until it ends the stream too (ref/README reading 5). */
 /* spine: ipc_close/ECONNRESET ipc_close/ETIMEDOUT
  * ipc_close/handshake-succeeds ipc_pair/ipc-close-handshake
- * ipc_pair_mem/ipc-close-handshake */
+ * ipc_pair_mem/ipc-close-handshake ipc_close/while-another-receives
+ * ipc_close/while-another-sends; ref/README reading 14 */
 static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     if(dill_check_canceled() < 0)
         return -1;

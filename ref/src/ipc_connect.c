@@ -66,7 +66,7 @@ int dill_ipc_connect(const char *addr, int64_t deadline) {
     return dill_ipc_connect_in(addr, NULL, deadline);
 }
 
-/* spine: ipc_connect_mem/success-connection-works */
+/* spine: ipc_connect_mem/success-connection-works ipc_connect_mem/EINVAL */
 int dill_ipc_connect_mem(const char *addr, struct dill_ipc_storage *mem,
       int64_t deadline) {
     if(!mem) {              /* ref/README reading 6 */

@@ -104,7 +104,7 @@ int dill_ipc_listen(const char *addr, int backlog) {
     return dill_ipc_listen_in(addr, backlog, NULL);
 }
 
-/* spine: ipc_listen_mem/success-accepts */
+/* spine: ipc_listen_mem/success-accepts ipc_listen_mem/EINVAL */
 int dill_ipc_listen_mem(const char *addr, int backlog,
       struct dill_ipc_listener_storage *mem) {
     if(!mem) {              /* ref/README reading 6 */
@@ -114,13 +114,17 @@ int dill_ipc_listen_mem(const char *addr, int backlog,
     return dill_ipc_listen_in(addr, backlog, mem);
 }
 
-/* A connected fd from the listener, waiting as the deadline allows. */
+/* A connected fd from the listener, waiting as the deadline allows.  It is
+ * made non-blocking: the new connection's calls wait in the poller, as
+ * their deadlines say, never in the kernel. */
 /* spine: ipc_accept/EMFILE ipc_accept/ENFILE ipc_accept/ENOMEM
  * ipc_accept/deadline-0-accepts-waiting-client
  * ipc_accept/deadline-infinite-waits-for-client ipc_accept_mem/EMFILE
  * ipc_accept_mem/ENFILE ipc_accept_mem/ENOMEM
  * ipc_accept_mem/deadline-0-accepts-waiting-client
- * ipc_accept_mem/deadline-infinite-waits-for-client */
+ * ipc_accept_mem/deadline-infinite-waits-for-client
+ * ipc_accept/deadlines-recv ipc_accept/deadlines-send
+ * ipc_accept_mem/deadlines-recv ipc_accept_mem/deadlines-send */
 static int dill_ipc_accept_fd(struct dill_ipc_listener *l, int64_t deadline) {
     for(;;) {
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -164,7 +168,7 @@ int dill_ipc_accept(int s, int64_t deadline) {
     return dill_ipc_accept_in(s, NULL, deadline);
 }
 
-/* spine: ipc_accept_mem/success-connection-works */
+/* spine: ipc_accept_mem/success-connection-works ipc_accept_mem/EINVAL */
 int dill_ipc_accept_mem(int s, struct dill_ipc_storage *mem, int64_t deadline) {
     if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;

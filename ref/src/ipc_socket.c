@@ -32,10 +32,14 @@ int dill_ipc_addr(const char *addr, struct sockaddr_un *sa) {
     return 0;
 }
 
+/* A new socket, non-blocking: a connection's calls wait in the poller, as
+ * their deadlines say, never in the kernel. */
 /* spine: ipc_connect/EMFILE ipc_connect/ENFILE ipc_connect/ENOMEM
  * ipc_connect_mem/EMFILE ipc_connect_mem/ENFILE ipc_connect_mem/ENOMEM
  * ipc_listen/EMFILE ipc_listen/ENFILE ipc_listen/ENOMEM
- * ipc_listen_mem/EMFILE ipc_listen_mem/ENFILE ipc_listen_mem/ENOMEM */
+ * ipc_listen_mem/EMFILE ipc_listen_mem/ENFILE ipc_listen_mem/ENOMEM
+ * ipc_connect/deadlines-recv ipc_connect/deadlines-send
+ * ipc_connect_mem/deadlines-recv ipc_connect_mem/deadlines-send */
 int dill_ipc_socket(void) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if(fd < 0) {

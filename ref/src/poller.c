@@ -233,7 +233,10 @@ int dill_fdout(int fd, int64_t deadline) {
 
 /* fdclean(3): "drops any state that libdill associates with a file
  * descriptor.  It has to be called before the file descriptor is closed."
- * Returns int 0 (ref/README reading 12). */
+ * Returns int 0 (ref/README reading 12).  Closing a socket another
+ * coroutine waits on comes through here: that call fails with EBADF
+ * (reading 14). */
+/* spine: hclose/while-another-receives hclose/while-another-sends */
 int dill_fdclean(int fd) {
     if(fd < 0 || fd >= poller.nfds)
         return 0;

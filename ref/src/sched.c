@@ -208,7 +208,10 @@ static __attribute__((noinline)) void dill_next_poll(struct dill_sched *s) {
     s->busy_switches = 0;
 }
 
-/* The next runnable coroutine; sleeps in the poller while there is none. */
+/* The next runnable coroutine; sleeps in the poller while there is none.
+ * A deadline expires on time even while other coroutines keep the ready
+ * queue full (DILL_BUSY_SWITCHES). */
+/* spine: brecv/ETIMEDOUT */
 static inline struct dill_cr *dill_next(struct dill_sched *s) {
     if(__builtin_expect(dill_list_empty(&s->ready) ||
           ++s->busy_switches == DILL_BUSY_SWITCHES, 0))

@@ -19,8 +19,10 @@
 /* A socket call failed for good: the peer is gone (EPIPE, ECONNRESET) or
  * worse.  The pages' word for that is ECONNRESET, "Broken connection";
  * their EPIPE, "Closed connection", is an orderly end: the peer's
- * ipc_done(3) seen by a receiver, or our own seen by a sender. */
-/* spine: bsend/ECONNRESET bsendl/ECONNRESET */
+ * ipc_done(3) seen by a receiver, or our own seen by a sender.  A receiver
+ * whose peer closed with our bytes unread meets a reset: broken as well. */
+/* spine: bsend/ECONNRESET bsendl/ECONNRESET brecv/ECONNRESET
+ * brecvl/ECONNRESET */
 static int dill_sock_fail(void) {
     errno = ECONNRESET;
     return -1;
@@ -82,7 +84,8 @@ static void dill_sock_moved(struct dill_sock s, ssize_t n,
 
 /* spine: bsend/roundtrip-fromfd bsend/roundtrip-listen-connect
  * bsend/roundtrip-pair bsendl/roundtrip-fromfd
- * bsendl/roundtrip-listen-connect bsendl/roundtrip-pair */
+ * bsendl/roundtrip-listen-connect bsendl/roundtrip-pair
+ * bsend/spans-kernel-buffers bsendl/spans-kernel-buffers */
 int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     struct dill_iocursor cur = dill_iocursor_start(first);
@@ -113,7 +116,8 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
 /* spine: brecv/EPIPE brecv/ETIMEDOUT brecv/null-buffer-discards
  * brecv/roundtrip-pair brecvl/EPIPE brecvl/ETIMEDOUT
  * brecvl/big-transfer-intact brecvl/null-base-skips
- * brecvl/null-buffer-discards brecvl/roundtrip-pair; ref/README reading 18 */
+ * brecvl/null-buffer-discards brecvl/roundtrip-pair brecv/spans-kernel-buffers
+ * brecvl/spans-kernel-buffers; ref/README reading 18 */
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     char scratch[DILL_SCRATCH];
