@@ -3,10 +3,15 @@
  * executor built against a second target.  It reads inputs from standard
  * input (a 32-bit length, then the bytes), runs each in FZ_TRACE mode and
  * writes the trace (struct fz_trace, n steps) to standard output.  It is
- * started once and serves every input: no fork per input.
+ * started once and serves every input: no fork per input.  It dies with
+ * the harness that started it: a target that hangs in the peer would
+ * otherwise leave it behind whenever the harness is ended from outside.
  */
+#define _GNU_SOURCE
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "executor.h"
@@ -19,6 +24,9 @@ int main(void) {
     static uint8_t input[FZ_MAX_OPS * 5];
     static struct fz_program prog;
     static struct fz_trace trace;
+    pid_t parent = getppid();
+    if(prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        return 1;   /* the harness is already gone */
     fz_warm_up();
     for(;;) {
         uint32_t size;
