@@ -22,12 +22,14 @@ include(CheckCSourceCompiles)
 
 set(DILLSPEC_TARGET "ref" CACHE STRING "libdill build to test: ref, a PREFIX, or pkg-config")
 
-# The functions in scope (see the brief); go() is a macro over them.
+# The functions in scope (see the brief) and the pages next to them;
+# go() and bundle_go() are macros (cmake/dill_available.h).
 set(DILLSPEC_FUNCTIONS
   ipc_listen ipc_listen_mem ipc_accept ipc_accept_mem ipc_connect ipc_connect_mem
   ipc_pair ipc_pair_mem ipc_fromfd ipc_fromfd_mem ipc_listener_fromfd
   ipc_listener_fromfd_mem ipc_done ipc_close ipc_sendfd ipc_recvfd
-  bsend brecv bsendl brecvl hclose now msleep yield bundle bundle_wait)
+  bsend brecv bsendl brecvl hclose hown now msleep yield bundle bundle_mem bundle_wait
+  fdclean fdin fdout)
 
 if(DILLSPEC_TARGET STREQUAL "ref")
   add_library(dill::target ALIAS dillref_static)

@@ -16,6 +16,12 @@
 
 #include "dill_probe.h"
 
+/* Macros in every release, not functions to probe. */
+#define DS_HAVE_go 1
+#define DS_HAVE_go_mem 1
+#define DS_HAVE_bundle_go 1
+#define DS_HAVE_bundle_go_mem 1
+
 #if !DS_HAVE_ipc_fromfd
 int ipc_fromfd(int fd);
 #endif

@@ -3,16 +3,20 @@
  * executor built against a second target.  It reads inputs from standard
  * input (a 32-bit length, then the bytes), runs each in FZ_TRACE mode and
  * writes the trace (struct fz_trace, n steps) to standard output.  It is
- * started once and serves every input: no fork per input.
+ * started once and serves every input: no fork per input.  It dies with
+ * the harness that started it: a target that hangs in the peer would
+ * otherwise leave it behind whenever the harness is ended from outside.
  *
  * It runs on virtual time (vtime.h) like the harness, in a clock of its own:
  * everything it waits for is in this process, so a wait without a deadline
  * that finds nothing ready is a hang for certain, and the peer ends itself
  * the way the harness would have ended it after its timeout (SIGKILL).
  */
+#define _GNU_SOURCE
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "executor.h"
@@ -30,6 +34,9 @@ int main(void) {
     static uint8_t input[FZ_MAX_OPS * 5];
     static struct fz_program prog;
     static struct fz_trace trace;
+    pid_t parent = getppid();
+    if(prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        return 1;   /* the harness is already gone */
     fz_vt_on_hang = hung;
     fz_warm_up();
     for(;;) {
