@@ -132,13 +132,15 @@ fuzz_once() {
     echo "${e:-0} ${r:-0}$stop"
 }
 
-# replay_once VERSION TARGET HARNESS: "wall cpu"
+# replay_once VERSION TARGET HARNESS: "wall cpu runnable" of one replay of
+# the corpus (runnable: "-" unless the replay program reports it).
 replay_once() {
     # shellcheck disable=SC2046
     with "$1" replay "$2" "$3" /usr/bin/time -f "%e %U %S" -o "$work/time" \
         "$(binary "$1" replay "$2" "$3")" $(corpus_dirs "$3") >"$work/log" 2>&1 \
         || echo "  (replay of $3 by $1 failed: $(tail -n 2 "$work/log" | head -n 1))" >&2
-    awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$work/time"
+    r=$(sed -n 's/.*runnable \([0-9.]*\) s.*/\1/p' "$work/log" | tail -n 1)
+    awk -v r="${r:--}" '{ printf "%.3f %.3f %s\n", $1, $2 + $3, r }' "$work/time"
 }
 
 mean() { awk '{ s += $1; n++ } END { printf "%.0f", n ? s / n : 0 }'; }
@@ -165,18 +167,18 @@ if [ -n "$fuzz" ]; then
 fi
 if [ -n "$replay" ]; then
     echo
-    printf '%-13s %-14s %18s %18s %12s\n' harness target "old wall/CPU (s)" "new wall/CPU (s)" "new/old wall"
+    echo "corpus replay: wall and CPU seconds; asleep = wall - CPU - runnable (waiting for a CPU),"
+    echo "which only the new replay programs report"
+    printf '%-13s %-14s %9s %8s %9s %8s %9s %8s\n' harness target "old wall" "old CPU" \
+        "new wall" "new CPU" runnable asleep
     for t in $targets; do
         for h in $only; do
             o=$(replay_once "$sha" "$t" "$h"); n=$(replay_once head "$t" "$h")
-            printf '%-13s %-14s %18s %18s %12s\n' "$h" "$(name_of "$t")" \
-                "$(echo "$o" | awk '{ printf "%.2f/%.2f=%.2f", $1, $2, $2 > 0 ? $1 / $2 : 0 }')" \
-                "$(echo "$n" | awk '{ printf "%.2f/%.2f=%.2f", $1, $2, $2 > 0 ? $1 / $2 : 0 }')" \
-                "$(echo "$o $n" | awk '{ printf "%.2fx", $1 > 0 ? $3 / $1 : 0 }')"
+            echo "$h $(name_of "$t") $o $n" | awk '{
+                asleep = $8 == "-" ? "-" : sprintf("%.3f", $6 - $7 - $8)
+                printf "%-13s %-14s %9.3f %8.3f %9.3f %8.3f %9s %8s\n", $1, $2, $3, $4, $6, $7, $8, asleep }'
         done
     done
-    echo "(wall/CPU includes time spent waiting for a CPU on a loaded machine; the"
-    echo " new replay programs print that share themselves: 'runnable' in their last line)"
 fi
 
 # found VERSION TARGET HARNESS FILE: what one input makes a version report
