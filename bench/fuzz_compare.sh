@@ -6,7 +6,8 @@
 #                             [--harness H]... [--no-replay] [--no-fuzz]
 #
 #   REV            the commit to compare with (any git revision)
-#   --target       also against this libdill install (ref is always measured)
+#   --target       also against this libdill install
+#   --no-ref       not against ref (measured by default)
 #   --seconds N    libFuzzer seconds per harness, version and round (default 20)
 #   --rounds N     old, new, old, new, ... N times each (default 2); the
 #                  figure is the mean exec/s over the rounds
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
         --no-replay) replay=""; shift ;;
         --no-fuzz) fuzz=""; shift ;;
         --no-regressions) regressions=""; shift ;;
+        --no-ref) targets=${targets#ref}; shift ;;
         -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         -*) die "unknown argument: $1 (see --help)" ;;
         *) [ -z "$rev" ] || die "one revision only"; rev=$1; shift ;;
@@ -54,6 +56,7 @@ done
 [ -n "$rev" ] || die "which revision? (see --help)"
 case "$seconds$rounds" in *[!0-9]*) die "--seconds and --rounds take numbers" ;; esac
 [ -n "$only" ] || only=$HARNESSES
+[ -n "$(echo $targets)" ] || die "--no-ref needs a --target"
 sha=$(git -C "$ROOT" rev-parse --short "$rev^{commit}" 2>/dev/null) || die "no such revision: $rev"
 
 # The old tree: its files at REV, extracted once.
@@ -95,14 +98,16 @@ corpus_dirs() {
 
 # with VERSION ENGINE TARGET HARNESS CMD...: runs CMD with the environment
 # ci/fuzz gives a harness (known deviations of that version's tree, the
-# peer, the library path).  The differential harness runs ref in-process.
+# peer, the library path, and against a target other than ref a copy of
+# each input as it runs).  The differential harness runs ref in-process.
 with() {
     w_ver=$1 w_eng=$2 w_t=$3 w_h=$4; shift 4
     w_src=$ROOT; [ "$w_ver" = head ] || w_src=$old_src
     w_name=$(name_of "$w_t")
     w_known="$w_src/fuzz/expectations/$w_name.tsv"; [ -f "$w_known" ] || w_known=""
     w_lib=${LD_LIBRARY_PATH:-}; [ "$w_t" = ref ] || w_lib="$w_t/lib${w_lib:+:$w_lib}"
-    DILLSPEC_FUZZ_KNOWN="$w_known" DILLSPEC_FUZZ_PEER="$(dir "$w_ver" "$w_eng" "$w_t")/fuzz/dillspec-fuzz-trace" \
+    w_last=""; [ "$w_t" = ref ] || [ "$w_eng" != libfuzzer ] || w_last="$work/last-input"
+    DILLSPEC_FUZZ_LAST_INPUT="$w_last" DILLSPEC_FUZZ_KNOWN="$w_known" DILLSPEC_FUZZ_PEER="$(dir "$w_ver" "$w_eng" "$w_t")/fuzz/dillspec-fuzz-trace" \
     DILLSPEC_FUZZ_SELF_NAME=ref DILLSPEC_FUZZ_PEER_NAME="$w_name" LD_LIBRARY_PATH="$w_lib" \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0} \
@@ -132,13 +137,15 @@ fuzz_once() {
     echo "${e:-0} ${r:-0}$stop"
 }
 
-# replay_once VERSION TARGET HARNESS: "wall cpu"
+# replay_once VERSION TARGET HARNESS: "wall cpu runnable" of one replay of
+# the corpus (runnable: "-" unless the replay program reports it).
 replay_once() {
     # shellcheck disable=SC2046
     with "$1" replay "$2" "$3" /usr/bin/time -f "%e %U %S" -o "$work/time" \
         "$(binary "$1" replay "$2" "$3")" $(corpus_dirs "$3") >"$work/log" 2>&1 \
         || echo "  (replay of $3 by $1 failed: $(tail -n 2 "$work/log" | head -n 1))" >&2
-    awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$work/time"
+    r=$(sed -n 's/.*runnable \([0-9.]*\) s.*/\1/p' "$work/log" | tail -n 1)
+    awk -v r="${r:--}" '{ printf "%.3f %.3f %s\n", $1, $2 + $3, r }' "$work/time"
 }
 
 mean() { awk '{ s += $1; n++ } END { printf "%.0f", n ? s / n : 0 }'; }
@@ -165,18 +172,18 @@ if [ -n "$fuzz" ]; then
 fi
 if [ -n "$replay" ]; then
     echo
-    printf '%-13s %-14s %18s %18s %12s\n' harness target "old wall/CPU (s)" "new wall/CPU (s)" "new/old wall"
+    echo "corpus replay: wall and CPU seconds; asleep = wall - CPU - runnable (waiting for a CPU),"
+    echo "which only the new replay programs report"
+    printf '%-13s %-14s %9s %8s %9s %8s %9s %8s\n' harness target "old wall" "old CPU" \
+        "new wall" "new CPU" runnable asleep
     for t in $targets; do
         for h in $only; do
             o=$(replay_once "$sha" "$t" "$h"); n=$(replay_once head "$t" "$h")
-            printf '%-13s %-14s %18s %18s %12s\n' "$h" "$(name_of "$t")" \
-                "$(echo "$o" | awk '{ printf "%.2f/%.2f=%.2f", $1, $2, $2 > 0 ? $1 / $2 : 0 }')" \
-                "$(echo "$n" | awk '{ printf "%.2f/%.2f=%.2f", $1, $2, $2 > 0 ? $1 / $2 : 0 }')" \
-                "$(echo "$o $n" | awk '{ printf "%.2fx", $1 > 0 ? $3 / $1 : 0 }')"
+            echo "$h $(name_of "$t") $o $n" | awk '{
+                asleep = $8 == "-" ? "-" : sprintf("%.3f", $6 - $7 - $8)
+                printf "%-13s %-14s %9.3f %8.3f %9.3f %8.3f %9s %8s\n", $1, $2, $3, $4, $6, $7, $8, asleep }'
         done
     done
-    echo "(wall/CPU includes time spent waiting for a CPU on a loaded machine; the"
-    echo " new replay programs print that share themselves: 'runnable' in their last line)"
 fi
 
 # found VERSION TARGET HARNESS FILE: what one input makes a version report

@@ -123,7 +123,6 @@ static volatile sig_atomic_t trap_armed;
 #define TRAP_ARMED() 0
 #endif
 
-
 static int64_t vt_read(void) {
     given_ns = vt_ns;
 #ifdef VT_HAVE_TSC
