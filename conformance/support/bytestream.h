@@ -19,6 +19,18 @@ int ds_brecv0(int s, void *buf, size_t len, int64_t deadline);
 int ds_bsendl0(int s, void *buf, size_t len, int64_t deadline);
 int ds_brecvl0(int s, void *buf, size_t len, int64_t deadline);
 
+/* Where the bytes of a DS_BIG send go (a real buffer, not NULL: NULL-buffer
+ * receives are a check of their own). */
+extern char ds_sink[DS_BIG];
+
+/* A call that must block: receive with no data, or send more than any
+ * socket buffer holds (DS_BIG) to a peer that does not read. */
+int ds_blocking_call(ds_xfer op, bool sending, int s, int64_t deadline);
+
+/* A coroutine: after 100 ms the peer `s` reads all of a DS_BIG send
+ * (drain) or sends the one byte a receive waits for. */
+coroutine void ds_peer_acts_later(int s, bool drain);
+
 /* Checks, each a whole test body. */
 void ds_check_ebadf(ds_xfer op, int handle);
 void ds_check_enotsup(ds_xfer op, int kind);   /* 0 listener, 1 bundle, 2 coroutine */
