@@ -1,7 +1,7 @@
 /* Saving and resuming execution contexts: the one piece of ref written in
  * assembly (ctx_x86_64.S, ctx_aarch64.S).  The go() macro in libdill.h
- * saves its caller with an inline copy of dill_ctx_save (DILL_CTX_SAVE_)
- * that fills the same layout, so dill_ctx_jump resumes both alike. */
+ * saves its caller inline (DILL_CTX_SAVE_) in the layout dill_ctx_switch's
+ * first half writes, so dill_ctx_jump and dill_ctx_switch resume both alike. */
 #ifndef DILL_CTX_H
 #define DILL_CTX_H
 
@@ -13,12 +13,11 @@ struct dill_ctx {
     uint64_t regs[22];
 };
 
-/* Returns 0 when called, and 1 when dill_ctx_jump resumes it. */
-__attribute__((returns_twice)) int dill_ctx_save(void *ctx);
+/* Resumes `ctx`, saved by dill_ctx_switch or DILL_CTX_SAVE_. */
 __attribute__((noreturn)) void dill_ctx_jump(struct dill_ctx *ctx);
 /* Saves the caller in `from` and resumes `to`; returns when `from` is
- * resumed.  One call instead of dill_ctx_save + dill_ctx_jump: the switch
- * between two coroutines is the scheduler's most frequent operation. */
+ * resumed.  One call, not a save and a jump: the switch between two
+ * coroutines is the scheduler's most frequent operation. */
 void dill_ctx_switch(struct dill_ctx *from, struct dill_ctx *to);
 
 #endif

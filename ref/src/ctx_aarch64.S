@@ -3,26 +3,6 @@
 #if defined(__aarch64__)
     .text
 
-    .globl dill_ctx_save
-    .hidden dill_ctx_save
-    .type dill_ctx_save, %function
-dill_ctx_save:
-    stp x19, x20, [x0, #0]
-    stp x21, x22, [x0, #16]
-    stp x23, x24, [x0, #32]
-    stp x25, x26, [x0, #48]
-    stp x27, x28, [x0, #64]
-    stp x29, x30, [x0, #80]
-    mov x2, sp
-    str x2, [x0, #96]
-    stp d8, d9, [x0, #104]
-    stp d10, d11, [x0, #120]
-    stp d12, d13, [x0, #136]
-    stp d14, d15, [x0, #152]
-    mov w0, #0
-    ret
-    .size dill_ctx_save, .-dill_ctx_save
-
     .globl dill_ctx_jump
     .hidden dill_ctx_jump
     .type dill_ctx_jump, %function
@@ -39,7 +19,7 @@ dill_ctx_jump:
     ldp d10, d11, [x0, #120]
     ldp d12, d13, [x0, #136]
     ldp d14, d15, [x0, #152]
-    mov w0, #1                  /* dill_ctx_save returns a second time, with 1 */
+    mov w0, #1                  /* DILL_CTX_SAVE_ returns a second time, with 1 */
     ret                         /* to x30, the saved return address */
     .size dill_ctx_jump, .-dill_ctx_jump
 

@@ -3,26 +3,6 @@
 #if defined(__x86_64__)
     .text
 
-    .globl dill_ctx_save
-    .hidden dill_ctx_save
-    .type dill_ctx_save, @function
-dill_ctx_save:
-    movq %rbx, 0(%rdi)
-    movq %rbp, 8(%rdi)
-    movq %r12, 16(%rdi)
-    movq %r13, 24(%rdi)
-    movq %r14, 32(%rdi)
-    movq %r15, 40(%rdi)
-    leaq 8(%rsp), %rdx          /* the caller's stack pointer after we return */
-    movq %rdx, 48(%rdi)
-    movq (%rsp), %rdx           /* our return address */
-    movq %rdx, 56(%rdi)
-    stmxcsr 64(%rdi)
-    fnstcw 68(%rdi)
-    xorl %eax, %eax
-    ret
-    .size dill_ctx_save, .-dill_ctx_save
-
     .globl dill_ctx_jump
     .hidden dill_ctx_jump
     .type dill_ctx_jump, @function
@@ -36,7 +16,7 @@ dill_ctx_jump:
     ldmxcsr 64(%rdi)
     fldcw 68(%rdi)
     movq 48(%rdi), %rsp
-    movl $1, %eax               /* dill_ctx_save returns a second time, with 1 */
+    movl $1, %eax               /* DILL_CTX_SAVE_ returns a second time, with 1 */
     jmpq *56(%rdi)
     .size dill_ctx_jump, .-dill_ctx_jump
 
