@@ -14,6 +14,15 @@ static coroutine void receiver(int s) {
     result = brecv(s, &c, 1, -1) < 0 ? errno : 0;
 }
 
+/* A pair whose s[1] a coroutine (the returned handle) waits on in brecv. */
+static int pair_with_receiver(int s[2]) {
+    CHECK(ipc_pair(s) == 0);
+    result = -1;
+    int cr = go(receiver(s[1]));
+    CHECK(cr >= 0);
+    return cr;
+}
+
 /* A peer's ipc_done, then its close, in 10 ms. */
 static coroutine void late_closer(int s) {
     CHECK(msleep(now() + 10) == 0);
@@ -26,10 +35,7 @@ static coroutine void late_closer(int s) {
  * as libdill's own tests/ipc.c expects of ipc_close. */
 static void cancel_after_wakeup(void) {
     int s[2];
-    CHECK(ipc_pair(s) == 0);
-    result = -1;
-    int cr = go(receiver(s[1]));
-    CHECK(cr >= 0);
+    int cr = pair_with_receiver(s);
     CHECK(bsend(s[0], "x", 1, -1) == 0);
     CHECK(hclose(cr) == 0);
     CHECK(result == ECANCELED);
@@ -40,10 +46,7 @@ static void cancel_after_wakeup(void) {
  * the freed connection. */
 static void close_after_wakeup(void) {
     int s[2];
-    CHECK(ipc_pair(s) == 0);
-    result = -1;
-    int cr = go(receiver(s[1]));
-    CHECK(cr >= 0);
+    int cr = pair_with_receiver(s);
     CHECK(bsend(s[0], "x", 1, -1) == 0);
     CHECK(hclose(s[1]) == 0);
     CHECK(bundle_wait(cr, now() + 1000) == 0);
@@ -56,10 +59,7 @@ static void close_after_wakeup(void) {
  * handshake completes once the peer ends its stream. */
 static void ipc_close_under_receiver(void) {
     int s[2];
-    CHECK(ipc_pair(s) == 0);
-    result = -1;
-    int cr = go(receiver(s[1]));
-    CHECK(cr >= 0);
+    int cr = pair_with_receiver(s);
     int closer = go(late_closer(s[0]));
     CHECK(closer >= 0);
     CHECK(ipc_close(s[1], now() + 1000) == 0);
