@@ -59,6 +59,18 @@ static struct iolist *malform(struct iolist l[NITEMS], enum ds_bad_list how,
     return &l[NITEMS - 1];
 }
 
+/* A list made malformed as `how` says: `op` on `s` is EINVAL and leaves the
+ * list as it was. */
+static void expect_einval(ds_xferl op, int s, enum ds_bad_list how) {
+    char buf[8] = "abcdefgh";
+    struct iolist l[NITEMS], copy[NITEMS], *first;
+    make_list(l, copy, buf);
+    struct iolist *last = malform(l, how, &first, buf);
+    memcpy(copy, l, sizeof(copy));
+    DS_EXPECT_ERR(op(s, first, last, now() + 1000), EINVAL, BYTESTREAM_ERRS);
+    expect_list_unchanged(l, copy);
+}
+
 /* "The function returns EINVAL error in the case the list is malformed",
  * and "once the function returns the list is guaranteed to be the same as
  * before the call" - on this error path too. */
@@ -68,13 +80,7 @@ void ds_check_iolist_einval(ds_xferl op, enum ds_bad_list how) {
     int s[2];
     DS_SETUP(ipc_pair(s) == 0);
     DS_SETUP(bsend(s[1], "01234567", 8, now() + 1000) == 0);
-    char buf[8] = "abcdefgh";
-    struct iolist l[NITEMS], copy[NITEMS], *first;
-    make_list(l, copy, buf);
-    struct iolist *last = malform(l, how, &first, buf);
-    memcpy(copy, l, sizeof(copy));
-    DS_EXPECT_ERR(op(s[0], first, last, now() + 1000), EINVAL, BYTESTREAM_ERRS);
-    expect_list_unchanged(l, copy);
+    expect_einval(op, s[0], how);
     char in[8];
     DS_EXPECT_RC(brecv(s[0], in, 8, now() + 1000), 0);
     cr_assert(memcmp(in, "01234567", 8) == 0,
@@ -102,13 +108,7 @@ void ds_check_einval_first(ds_xferl op, enum ds_dir_state state) {
         DS_SETUP(brecv(s[0], &c, 1, now() + 1000) == -1 && errno == EPIPE);
         break;
     }
-    char buf[8] = "abcdefgh";
-    struct iolist l[NITEMS], copy[NITEMS], *first;
-    make_list(l, copy, buf);
-    struct iolist *last = malform(l, DS_RSVD, &first, buf);
-    memcpy(copy, l, sizeof(copy));
-    DS_EXPECT_ERR(op(s[0], first, last, now() + 1000), EINVAL, BYTESTREAM_ERRS);
-    expect_list_unchanged(l, copy);
+    expect_einval(op, s[0], DS_RSVD);
     DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
 }
 
