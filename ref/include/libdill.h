@@ -201,8 +201,10 @@ DILL_EXPORT int dill_brecvl(int s, struct dill_iolist *first,
 /******************************************************************************/
 
 DILL_STORAGE(dill_ipc_listener_storage, 48);
-DILL_STORAGE(dill_ipc_storage, 96);
-DILL_STORAGE(dill_ipc_pair_storage, 192);
+/* A connection holds its 2 KiB read-ahead buffer, so that the _mem
+ * variants make no allocation of their own. */
+DILL_STORAGE(dill_ipc_storage, 2240);
+DILL_STORAGE(dill_ipc_pair_storage, 4480);
 
 DILL_EXPORT int dill_ipc_listen(const char *addr, int backlog);
 DILL_EXPORT int dill_ipc_listen_mem(const char *addr, int backlog,

@@ -31,6 +31,7 @@ struct dill_ipc_conn {
     bool done;      /* ipc_done(3) was called: outbound half closed */
     bool mem;       /* lives in the caller's storage */
     struct dill_ipc_dir out, in;
+    struct dill_rxbuf rx;   /* bytes read ahead (rxbuf.h) */
 };
 
 /* Wraps a connected, non-blocking socket in a connection in `mem` (or the

@@ -50,7 +50,8 @@ int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
 }
 
 struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c) {
-    struct dill_sock s = {c->fd, c->peer ? c->peer->fd : -1};
+    struct dill_sock s = {c->fd, c->peer ? c->peer->fd : -1,
+        (struct dill_rxbuf *)&c->rx};
     return s;
 }
 
@@ -101,6 +102,7 @@ static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
         dill_fd_notify(c->peer->fd, DILL_OUT);
         c->peer->peer = NULL;
     }
+    dill_rxbuf_clear(&c->rx);
     dill_ipc_fd_close(c->fd);
     if(!c->mem)
         free(c);
@@ -122,6 +124,7 @@ int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
         .fd = fd,
         .mem = mem != NULL,
     };
+    dill_rxbuf_init(&c->rx);
     int h = dill_hmake(&c->hvfs);
     if(h < 0 && !mem)
         free(c);

@@ -43,7 +43,7 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
         return -1;
     if(dill_ipc_dir_begin(&c->in) < 0)
         return -1;
-    int fd = dill_sock_recv_fd(c->fd, deadline);
+    int fd = dill_sock_recv_fd(dill_ipc_sock(c), deadline);
     if(fd < 0 && errno == EPROTO) {
         dill_ipc_dir_end(&c->in, 0);
         errno = EPROTO;

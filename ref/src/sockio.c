@@ -1,7 +1,7 @@
 /* Stream socket I/O: try the syscall, wait for the fd when it says the
  * socket is not ready (EAGAIN, or a short transfer that proves it), repeat.
- * There is no buffering: a receive takes exactly the bytes asked for, so a
- * descriptor passed with ipc_sendfd stays at its place in the stream. */
+ * Receives read ahead into the connection's buffer (rxbuf.h), which keeps a
+ * descriptor passed with ipc_sendfd at its place in the stream. */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -113,6 +113,43 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
     return 0;
 }
 
+/* The iovecs of one receive: the rest of the list (at most
+ * DILL_IOV_MAX items of it), and when that is all of it, the empty
+ * read-ahead buffer after it.  Returns how many bytes the list asks for. */
+static size_t dill_sock_recv_iov(const struct dill_iocursor *cur,
+      struct dill_rxbuf *rx, struct iovec *iov, size_t *iovlen, void *scratch) {
+    int n = dill_iocursor_fill(cur, iov, DILL_IOV_MAX, scratch, DILL_SCRATCH);
+    size_t asked = dill_iov_len(iov, (size_t)n);
+    struct dill_iocursor end = *cur;
+    dill_iocursor_advance(&end, asked);
+    if(dill_iocursor_done(&end)) {
+        iov[n].iov_base = rx->data;
+        iov[n].iov_len = sizeof(rx->data);
+        n++;
+    }
+    *iovlen = (size_t)n;
+    return asked;
+}
+
+/* `n` bytes arrived for a receive that asked for `asked`, with `fd` (or
+ * -1): what lies beyond goes to the read-ahead buffer, the descriptor with
+ * it.  A descriptor that came with a byte the list asked for arrived where
+ * plain bytes were expected, and is closed (reading 11).  Returns the
+ * list's share. */
+/* spine: ipc_sendfd/closed-by-plain-brecv */
+static size_t dill_sock_arrived(struct dill_rxbuf *rx, size_t n, size_t asked,
+      int fd) {
+    if(n > asked) {
+        dill_rxbuf_filled(rx, n - asked, fd);
+        return asked;
+    }
+    if(fd >= 0)
+        close(fd);
+    return n;
+}
+
+/* Buffered bytes first; then the kernel's, read ahead into the buffer
+ * (rxbuf.h) when the list's rest fits in one call. */
 /* spine: brecv/EPIPE brecv/ETIMEDOUT brecv/null-buffer-discards
  * brecv/roundtrip-pair brecvl/EPIPE brecvl/ETIMEDOUT
  * brecvl/big-transfer-intact brecvl/null-base-skips
@@ -122,21 +159,21 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     char scratch[DILL_SCRATCH];
     struct dill_iocursor cur = dill_iocursor_start(first);
+    dill_rxbuf_take(s.rx, &cur);
     while(!dill_iocursor_done(&cur)) {
-        struct iovec iov[DILL_IOV_MAX];
-        /* No room for control data: descriptors that arrive where plain
-         * bytes were expected are then closed by the kernel (which says so
-         * with MSG_CTRUNC), so they cannot leak into the process unseen. */
-        struct msghdr m = {.msg_iov = iov};
-        m.msg_iovlen = (size_t)dill_iocursor_fill(&cur, iov, DILL_IOV_MAX,
-            scratch, sizeof(scratch));
-        ssize_t n = recvmsg(s.fd, &m, 0);
+        struct iovec iov[DILL_IOV_MAX + 1];
+        char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
+        struct msghdr m = {.msg_iov = iov,
+            .msg_control = control, .msg_controllen = sizeof(control)};
+        size_t asked = dill_sock_recv_iov(&cur, s.rx, iov, &m.msg_iovlen, scratch);
+        ssize_t n = recvmsg(s.fd, &m, MSG_CMSG_CLOEXEC);
         dill_sock_moved(s, n, DILL_OUT);
         /* A short receive is followed by another: the peer may have ended
          * its stream already, and only a read can tell (its edge may have
          * passed while nobody waited). */
         if(n > 0) {
-            dill_iocursor_advance(&cur, (size_t)n);
+            dill_iocursor_advance(&cur,
+                dill_sock_arrived(s.rx, (size_t)n, asked, dill_take_fd(&m)));
         } else if(n == 0) {
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
@@ -149,6 +186,7 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
 
 int dill_sock_drain(struct dill_sock s, int64_t deadline) {
     char scratch[DILL_SCRATCH];
+    dill_rxbuf_clear(s.rx);
     for(;;) {
         ssize_t n = recv(s.fd, scratch, sizeof(scratch), 0);
         dill_sock_moved(s, n, DILL_OUT);
@@ -180,8 +218,9 @@ int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     }
 }
 
-/* spine: ipc_recvfd/EPIPE ipc_recvfd/EPROTO */
-int dill_sock_recv_fd(int fd, int64_t deadline) {
+/* Reads exactly one byte, so that the stream after it stays in the kernel:
+ * 0 with *got the descriptor that came with it (or -1), or -1 with errno. */
+static int dill_sock_recv_byte(int fd, int *got, int64_t deadline) {
     for(;;) {
         char byte;
         struct iovec iov = {&byte, 1};
@@ -190,10 +229,8 @@ int dill_sock_recv_fd(int fd, int64_t deadline) {
             .msg_control = control, .msg_controllen = sizeof(control)};
         ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
         if(n == 1) {
-            int got = dill_take_fd(&m);
-            if(got < 0)
-                errno = EPROTO; /* the byte came without a descriptor (reading 11) */
-            return got;
+            *got = dill_take_fd(&m);
+            return 0;
         }
         if(n == 0) {
             errno = EPIPE;
@@ -202,4 +239,17 @@ int dill_sock_recv_fd(int fd, int64_t deadline) {
         if(dill_sock_retry(fd, DILL_IN, deadline) < 0)
             return -1;
     }
+}
+
+/* A byte already read ahead is taken from the buffer, else from the kernel. */
+/* spine: ipc_recvfd/EPIPE ipc_recvfd/EPROTO */
+int dill_sock_recv_fd(struct dill_sock s, int64_t deadline) {
+    int got;
+    if(!dill_rxbuf_empty(s.rx))
+        got = dill_rxbuf_take_fd(s.rx);
+    else if(dill_sock_recv_byte(s.fd, &got, deadline) < 0)
+        return -1;
+    if(got < 0)
+        errno = EPROTO; /* the byte came without a descriptor (reading 11) */
+    return got;
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "libdill.h"
+#include "rxbuf.h"
 
 /* A socket, and the socket at its other end when that one is ours too, in
  * this thread (ipc_pair), else -1.  Moving bytes through one end makes the
@@ -14,6 +15,7 @@
 struct dill_sock {
     int fd;
     int peer;
+    struct dill_rxbuf *rx;  /* the connection's read-ahead */
 };
 
 /* Sends or receives every byte of the list starting at `first`, waiting as
@@ -26,12 +28,12 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
     int64_t deadline);
 
-/* Discards incoming bytes until the peer ends the stream. */
+/* Discards buffered and incoming bytes until the peer ends the stream. */
 int dill_sock_drain(struct dill_sock s, int64_t deadline);
 
 /* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd).
  * Rare enough that an ipc_pair peer learns of it through epoll. */
 int dill_sock_send_fd(int fd, int passed, int64_t deadline);
-int dill_sock_recv_fd(int fd, int64_t deadline);
+int dill_sock_recv_fd(struct dill_sock s, int64_t deadline);
 
 #endif

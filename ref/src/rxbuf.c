@@ -1,0 +1,60 @@
+/* The read-ahead buffer of a connection (see rxbuf.h). */
+#include <string.h>
+#include <unistd.h>
+
+#include "rxbuf.h"
+
+void dill_rxbuf_init(struct dill_rxbuf *rx) {
+    rx->pos = rx->len = 0;
+    rx->fd = -1;
+}
+
+/* The last buffered byte has been taken: a descriptor that came with it and
+ * was not asked for (ipc_recvfd) is closed, as the kernel would have. */
+static void dill_rxbuf_consumed(struct dill_rxbuf *rx) {
+    if(rx->fd >= 0)
+        close(rx->fd);
+    dill_rxbuf_init(rx);
+}
+
+/* spine: brecvl/null-base-skips brecvl/roundtrip-pair */
+void dill_rxbuf_take(struct dill_rxbuf *rx, struct dill_iocursor *cur) {
+    while(!dill_rxbuf_empty(rx) && !dill_iocursor_done(cur)) {
+        struct iovec iov;
+        /* A NULL base (bytes to skip) gets the bytes themselves as its
+         * scratch: copying them onto themselves is harmless. */
+        size_t left = rx->len - rx->pos;
+        dill_iocursor_fill(cur, &iov, 1, rx->data + rx->pos, left);
+        size_t n = iov.iov_len < left ? iov.iov_len : left;
+        if(iov.iov_base != rx->data + rx->pos)
+            memcpy(iov.iov_base, rx->data + rx->pos, n);
+        rx->pos += n;
+        dill_iocursor_advance(cur, n);
+    }
+    if(dill_rxbuf_empty(rx))
+        dill_rxbuf_consumed(rx);
+}
+
+/* spine: ipc_sendfd/ordered-byte-by-byte ipc_recvfd/EPROTO/stream-goes-on */
+int dill_rxbuf_take_fd(struct dill_rxbuf *rx) {
+    int fd = -1;
+    rx->pos++;
+    if(dill_rxbuf_empty(rx)) {
+        fd = rx->fd;
+        rx->fd = -1;
+        dill_rxbuf_init(rx);
+    }
+    return fd;
+}
+
+/* spine: ipc_sendfd/two-in-a-row */
+void dill_rxbuf_filled(struct dill_rxbuf *rx, size_t n, int fd) {
+    rx->pos = 0;
+    rx->len = n;
+    rx->fd = fd;
+}
+
+/* spine: ipc_sendfd/freed-by-hclose-unreceived */
+void dill_rxbuf_clear(struct dill_rxbuf *rx) {
+    dill_rxbuf_consumed(rx);
+}
