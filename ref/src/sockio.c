@@ -114,15 +114,17 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
 }
 
 /* The iovecs of one receive: the rest of the list (at most
- * DILL_IOV_MAX items of it), and when that is all of it, the empty
- * read-ahead buffer after it.  Returns how many bytes the list asks for. */
+ * DILL_IOV_MAX items of it), and when that is all of it and it is smaller
+ * than the buffer, the empty read-ahead buffer after it.  (For a bigger
+ * receive the system call is a small part of the cost, and bytes read ahead
+ * would be copied twice.)  Returns how many bytes the list asks for. */
 static size_t dill_sock_recv_iov(const struct dill_iocursor *cur,
       struct dill_rxbuf *rx, struct iovec *iov, size_t *iovlen, void *scratch) {
     int n = dill_iocursor_fill(cur, iov, DILL_IOV_MAX, scratch, DILL_SCRATCH);
     size_t asked = dill_iov_len(iov, (size_t)n);
     struct dill_iocursor end = *cur;
     dill_iocursor_advance(&end, asked);
-    if(dill_iocursor_done(&end)) {
+    if(asked < sizeof(rx->data) && dill_iocursor_done(&end)) {
         iov[n].iov_base = rx->data;
         iov[n].iov_len = sizeof(rx->data);
         n++;
