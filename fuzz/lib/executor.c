@@ -86,10 +86,11 @@ void fz_warm_up(void) {
     }
 }
 
-int fz_begin_input(const uint8_t *data, size_t size) {
-    static int warm;
+void fz_begin_input(const uint8_t *data, size_t size) {
+    static bool warm;
     fz_save_input(data, size);
-    if(!warm++)
+    if(!warm) {
+        warm = true;
         fz_warm_up();
-    return fz_count_fds();
+    }
 }
