@@ -150,10 +150,13 @@ bool fd_ahead(const struct run *r, const struct ep *e, uint32_t from,
     return false;
 }
 
+/* Made once per address: every listen and connect names one. */
 const char *addr_path(int a) {
-    char name[8];
-    snprintf(name, sizeof(name), "a%d", a);
-    return fz_path(name);
+    static char paths[FZ_NADDRS][96];
+    const char *dir = fz_dir();   /* also marks the directory for cleaning */
+    if(!paths[a][0])
+        snprintf(paths[a], sizeof(paths[a]), "%s/a%d", dir, a);
+    return paths[a];
 }
 
 int listener_on(struct run *r, int a) {
