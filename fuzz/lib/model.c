@@ -150,6 +150,25 @@ bool fd_ahead(const struct run *r, const struct ep *e, uint32_t from,
     return false;
 }
 
+FZ_EVERY_BYTE void fill_pattern(uint8_t *buf, size_t n, int ep, uint32_t pos) {
+    for(size_t i = 0; i < n; i++)
+        buf[i] = pattern(ep, pos + (uint32_t)i);
+}
+
+FZ_EVERY_BYTE size_t pattern_matches(const uint8_t *buf, size_t n, int ep,
+        uint32_t pos) {
+    size_t i = 0;
+    while(i < n && buf[i] == pattern(ep, pos + (uint32_t)i))
+        i++;
+    return i;
+}
+
+FZ_EVERY_BYTE uint32_t fnv1a(uint32_t sum, const uint8_t *buf, size_t n) {
+    for(size_t i = 0; i < n; i++)
+        sum = (sum ^ buf[i]) * 16777619u;
+    return sum;
+}
+
 /* Made once per address: every listen and connect names one. */
 const char *addr_path(int a) {
     static char paths[FZ_NADDRS][96];
