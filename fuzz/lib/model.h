@@ -31,6 +31,11 @@
 
 enum kind { EMPTY, LISTENER, CONN, COROUTINE, BUNDLE };
 
+/* What is at an address's path: nothing, a socket file this program bound,
+ * or what the kernel says (a failed bind may leave a file, and a target may
+ * remove one when it closes the listener). */
+enum addr_state { ADDR_FREE, ADDR_BOUND, ADDR_ASK };
+
 /* One end of a connection. */
 struct ep {
     int peer;            /* the other end, NONE while a connect awaits accept */
@@ -81,6 +86,7 @@ struct run {
     struct cell cells[FZ_MAX_OPS];
     int ncells;
     int last_closed;
+    enum addr_state addrs[FZ_NADDRS];
     /* A call did what the model ruled out (a known deviation, or any
      * mismatch in a trace): the model no longer knows the target's state,
      * so no call may wait without a deadline and nothing more is judged. */
@@ -157,7 +163,9 @@ void set_slot(struct run *r, int s, enum kind kind, int h, void *mem);
 bool fd_ahead(const struct run *r, const struct ep *e, uint32_t from, size_t len);
 const char *addr_path(int a);
 int listener_on(struct run *r, int a);
-bool path_exists(int a);
+bool path_exists(const struct run *r, int a);
+/* The model after a bind at `a`, the target's or the harness's own. */
+void bound(struct run *r, int a, bool ok);
 int64_t deadline(const struct run *r, enum fz_deadline dl, bool safe);
 void forget(struct run *r, int s);
 void release_receiver(struct run *r, int s);
