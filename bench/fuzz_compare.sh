@@ -2,11 +2,16 @@
 # The harnesses of this tree against those of an older commit, side by side
 # in one run, as ratios (new / old):
 #
-#   bench/fuzz_compare.sh REV [--target PREFIX] [--seconds N] [--rounds N]
-#                             [--harness H]... [--no-replay] [--no-fuzz]
+#   bench/fuzz_compare.sh REV [--target PREFIX [--expect NAME]] [--seconds N]
+#                             [--rounds N] [--harness H]... [--no-replay] [--no-fuzz]
 #
 #   REV            the commit to compare with (any git revision)
 #   --target       also against this libdill install
+#   --expect NAME  the release the --target before it is (libdill-2.14): its
+#                  known deviations are fuzz/expectations/NAME.tsv of each
+#                  version's tree and its regression rows those of NAME in
+#                  corpus/regressions.tsv; default the prefix's folder name,
+#                  or lib<name> (dill-2.14 is libdill-2.14)
 #   --no-ref       not against ref (measured by default)
 #   --seconds N    libFuzzer seconds per harness, version and round (default 20)
 #   --rounds N     old, new, old, new, ... N times each (default 2); the
@@ -36,11 +41,13 @@ HARNESSES="handles storage iolist address differential"
 die() { echo "fuzz_compare: $*" >&2; exit 2; }
 say() { echo "== fuzz_compare: $*" >&2; }
 
-rev="" targets=ref seconds=20 rounds=2 only="" replay=1 fuzz=1 regressions=1
+rev="" targets=ref releases="" seconds=20 rounds=2 only="" replay=1 fuzz=1 regressions=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --target) [ $# -ge 2 ] || die "--target needs a prefix"
                   targets="$targets $(cd "$2" 2>/dev/null && pwd || die "no such directory: $2")"; shift 2 ;;
+        --expect) [ $# -ge 2 ] && [ "$targets" != ref ] || die "--expect NAME follows a --target"
+                  releases="$releases ${targets##* }=$2"; shift 2 ;;
         --seconds) seconds=${2:-}; shift 2 ;;
         --rounds) rounds=${2:-}; shift 2 ;;
         --harness) only="$only ${2:-}"; shift 2 ;;
@@ -48,7 +55,7 @@ while [ $# -gt 0 ]; do
         --no-fuzz) fuzz=""; shift ;;
         --no-regressions) regressions=""; shift ;;
         --no-ref) targets=${targets#ref}; shift ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         -*) die "unknown argument: $1 (see --help)" ;;
         *) [ -z "$rev" ] || die "one revision only"; rev=$1; shift ;;
     esac
@@ -68,6 +75,14 @@ if [ ! -f "$old_src/CMakeLists.txt" ]; then
 fi
 
 name_of() { case "$1" in ref) echo ref ;; *) basename -- "$1" ;; esac; }
+
+# release_of TARGET: the name its expectations and regression rows go by.
+release_of() {
+    for r in $releases; do [ "${r%%=*}" = "$1" ] && { echo "${r#*=}"; return; }; done
+    n=$(name_of "$1")
+    if [ -f "$ROOT/fuzz/expectations/$n.tsv" ] || [ ! -f "$ROOT/fuzz/expectations/lib$n.tsv" ]; then echo "$n"
+    else echo "lib$n"; fi
+}
 
 # build SRC DIR TARGET ENGINE SANITIZE
 build() {
@@ -103,12 +118,12 @@ corpus_dirs() {
 with() {
     w_ver=$1 w_eng=$2 w_t=$3 w_h=$4; shift 4
     w_src=$ROOT; [ "$w_ver" = head ] || w_src=$old_src
-    w_name=$(name_of "$w_t")
-    w_known="$w_src/fuzz/expectations/$w_name.tsv"; [ -f "$w_known" ] || w_known=""
+    w_rel=$(release_of "$w_t")
+    w_known="$w_src/fuzz/expectations/$w_rel.tsv"; [ -f "$w_known" ] || w_known=""
     w_lib=${LD_LIBRARY_PATH:-}; [ "$w_t" = ref ] || w_lib="$w_t/lib${w_lib:+:$w_lib}"
     w_last=""; [ "$w_t" = ref ] || [ "$w_eng" != libfuzzer ] || w_last="$work/last-input"
     DILLSPEC_FUZZ_LAST_INPUT="$w_last" DILLSPEC_FUZZ_KNOWN="$w_known" DILLSPEC_FUZZ_PEER="$(dir "$w_ver" "$w_eng" "$w_t")/fuzz/dillspec-fuzz-trace" \
-    DILLSPEC_FUZZ_SELF_NAME=ref DILLSPEC_FUZZ_PEER_NAME="$w_name" LD_LIBRARY_PATH="$w_lib" \
+    DILLSPEC_FUZZ_SELF_NAME=ref DILLSPEC_FUZZ_PEER_NAME="$w_rel" LD_LIBRARY_PATH="$w_lib" \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0} \
         "$@"
@@ -188,10 +203,16 @@ fi
 
 # found VERSION TARGET HARNESS FILE: what one input makes a version report
 # with no known deviations.
+# It runs in a session of its own, ended whole afterwards: an older tree's
+# differential peer that hangs on the input outlives its harness (and would
+# hold on to whatever lock the comparison was started under).
 found() {
+    rm -f "$work/session"
     with "$1" replay "$2" "$3" env DILLSPEC_FUZZ_KNOWN= DILLSPEC_REPLAY_TIMEOUT=5 \
+        setsid sh -c 'echo $$ >"$0"; exec "$@"' "$work/session" \
         "$(binary "$1" replay "$2" "$3")" "$4" >"$work/log" 2>&1
     rc=$?
+    [ -s "$work/session" ] && kill -9 "-$(cat "$work/session")" 2>/dev/null
     k=$(grep -m1 -o 'dillspec-fuzz: finding [^:]*' "$work/log" | sed 's/^dillspec-fuzz: finding //')
     [ -n "$k" ] || { grep -q 'replay: timeout' "$work/log" && k=hang; }
     [ -n "$k" ] || { [ $rc -eq 0 ] && k=nothing || k="exit-$rc"; }
@@ -203,9 +224,9 @@ if [ -n "$regressions" ]; then
     printf '%-13s %-34s %-13s %s\n' harness input target "old finding -> new finding"
     lost=0
     for t in $targets; do
-        tn=$(name_of "$t")
+        tn=$(name_of "$t") rn=$(release_of "$t")
         while IFS='	' read -r h input target what; do
-            [ "$h" != harness ] && [ "$target" = "$tn" ] || continue
+            [ "$h" != harness ] && [ "$target" = "$rn" ] || continue
             case " $only " in *" $h "*) ;; *) continue ;; esac
             f="$ROOT/corpus/$h/regressions/$input"
             [ -f "$f" ] || continue

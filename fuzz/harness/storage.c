@@ -278,7 +278,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static int mapped;
     if(!mapped++)
         map_blocks();
-    int fds = fz_begin_input(data, size);
+    fz_begin_input(data, size);
+    int fds = fz_count_fds();
     struct fz_in in = {data, size};
     for(int op = 0; op < MAX_OPS && !fz_empty(&in); op++) {
         enum action a = (enum action)(fz_u8(&in) % NACTIONS);

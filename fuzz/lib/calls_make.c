@@ -36,14 +36,15 @@ void op_listen(struct run *r, const struct fz_op *op) {
     int s = free_slot(r, op->a), a = op->b % FZ_NADDRS;
     if(s == NONE)
         return;
-    struct expect x = path_exists(a) ? MUST_FAIL("address-in-use", EADDRINUSE)
-                                     : MUST_SUCCEED("free-address");
+    struct expect x = path_exists(r, a) ? MUST_FAIL("address-in-use", EADDRINUSE)
+                                        : MUST_SUCCEED("free-address");
     void *mem = storage(r, op, sizeof(struct ipc_listener_storage));
     int h = mem ? ipc_listen_mem(addr_path(a), BACKLOG, mem)
                 : ipc_listen(addr_path(a), BACKLOG);
-    if(!judge(r, FZ_IPC_LISTEN, &x, h, errno, true)) {
+    int err = errno;
+    bound(r, a, h >= 0);
+    if(!judge(r, FZ_IPC_LISTEN, &x, h, err, true))
         return;
-    }
     set_slot(r, s, LISTENER, h, mem);
     r->slots[s].addr = a;
 }
@@ -51,14 +52,16 @@ void op_listen(struct run *r, const struct fz_op *op) {
 /* ipc_listener_fromfd(3) of a listening socket the harness made itself. */
 void op_listener_fromfd(struct run *r, const struct fz_op *op) {
     int s = free_slot(r, op->a), a = op->b % FZ_NADDRS;
-    if(s == NONE || path_exists(a))
+    if(s == NONE || path_exists(r, a))
         return;
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
     snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", addr_path(a));
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if(fd < 0)
         return;
-    if(bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 || listen(fd, BACKLOG) != 0) {
+    bool ok = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+    bound(r, a, ok);
+    if(!ok || listen(fd, BACKLOG) != 0) {
         close(fd);
         return;
     }
@@ -81,7 +84,7 @@ void op_connect(struct run *r, const struct fz_op *op) {
     if(s == NONE || (l != NONE && r->slots[l].npending == MAX_PENDING))
         return;
     struct expect x = l != NONE ? MUST_SUCCEED("listening")
-        : path_exists(a) ? MUST_FAIL("nobody-listening", ECONNREFUSED)
+        : path_exists(r, a) ? MUST_FAIL("nobody-listening", ECONNREFUSED)
         : MUST_FAIL("no-such-file", ENOENT);
     void *mem = storage(r, op, sizeof(struct ipc_storage));
     int64_t dl = deadline(r, op->dl, true);

@@ -96,8 +96,8 @@ void op_send(struct run *r, const struct fz_op *op, bool list) {
     if(e)
         x = send_expect(r, e, op->len, &safe);
     static uint8_t buf[4096];
-    for(size_t i = 0; e && i < op->len; i++)
-        buf[i] = pattern((int)(e - r->eps), e->sent + (uint32_t)i);
+    if(e)
+        fill_pattern(buf, op->len, (int)(e - r->eps), e->sent);
     struct iolist iol[4], copy[4];
     int pieces = build_list(iol, buf, op->len, 1 + op->flags % 4, false);
     memcpy(copy, iol, sizeof(iol));
@@ -115,8 +115,8 @@ void op_send(struct run *r, const struct fz_op *op, bool list) {
 static uint32_t checksum(const struct iolist *iol, int pieces) {
     uint32_t sum = 2166136261u;
     for(int i = 0; i < pieces; i++)
-        for(size_t k = 0; iol[i].iol_base && k < iol[i].iol_len; k++)
-            sum = (sum ^ ((const uint8_t *)iol[i].iol_base)[k]) * 16777619u;
+        if(iol[i].iol_base)
+            sum = fnv1a(sum, iol[i].iol_base, iol[i].iol_len);
     return sum;
 }
 
@@ -128,11 +128,10 @@ static void check_bytes(struct run *r, enum fz_fn fn, const struct ep *e,
         return;
     for(int i = 0; i < pieces; i++) {
         const uint8_t *p = iol[i].iol_base;
-        for(size_t k = 0; p && k < iol[i].iol_len; k++)
-            if(p[k] != pattern(e->peer, pos + (uint32_t)k))
-                finding(fn, "bytes", "wrong-bytes",
-                    "byte %u of the stream is not the byte sent",
-                    (unsigned)(pos + k));
+        size_t k = p ? pattern_matches(p, iol[i].iol_len, e->peer, pos) : iol[i].iol_len;
+        if(k < iol[i].iol_len)
+            finding(fn, "bytes", "wrong-bytes",
+                "byte %u of the stream is not the byte sent", (unsigned)(pos + k));
         pos += (uint32_t)iol[i].iol_len;
     }
 }

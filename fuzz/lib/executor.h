@@ -55,8 +55,8 @@ void fz_trace_steps(const struct fz_trace *t);
 void fz_warm_up(void);
 
 /* What every harness does first with an input: keeps a copy of it
- * (fz_save_input), warms the target up once, and returns the number of
- * open fds that the input must leave as it found. */
-int fz_begin_input(const uint8_t *data, size_t size);
+ * (fz_save_input) and warms the target up once.  A harness that checks
+ * fds counts them next (fz_count_fds). */
+void fz_begin_input(const uint8_t *data, size_t size);
 
 #endif

@@ -31,6 +31,11 @@
 
 enum kind { EMPTY, LISTENER, CONN, COROUTINE, BUNDLE };
 
+/* What is at an address's path: nothing, a socket file this program bound,
+ * or what the kernel says (a failed bind may leave a file, and a target may
+ * remove one when it closes the listener). */
+enum addr_state { ADDR_FREE, ADDR_BOUND, ADDR_ASK };
+
 /* One end of a connection. */
 struct ep {
     int peer;            /* the other end, NONE while a connect awaits accept */
@@ -81,6 +86,7 @@ struct run {
     struct cell cells[FZ_MAX_OPS];
     int ncells;
     int last_closed;
+    enum addr_state addrs[FZ_NADDRS];
     /* A call did what the model ruled out (a known deviation, or any
      * mismatch in a trace): the model no longer knows the target's state,
      * so no call may wait without a deadline and nothing more is judged. */
@@ -104,6 +110,25 @@ struct expect {
 static inline uint8_t pattern(int ep, uint32_t pos) {
     return (uint8_t)(pos * 7u + (uint32_t)ep * 13u + (pos >> 8));
 }
+
+/* Loops over every byte of a buffer are left out of the fuzzer's coverage
+ * instrumentation: it would trace a comparison for each byte (the loop's
+ * bound), which costs more than the byte and tells the fuzzer nothing. */
+#if defined(__clang__) && __clang_major__ >= 13
+#define FZ_EVERY_BYTE __attribute__((no_sanitize("coverage")))
+#else
+#define FZ_EVERY_BYTE
+#endif
+
+/* `n` bytes of the stream `ep` sends, from position `pos`, into `buf`. */
+void fill_pattern(uint8_t *buf, size_t n, int ep, uint32_t pos);
+
+/* How many of the `n` bytes at `buf` are the stream `ep` sends from `pos`
+ * on before the first that is not (`n` if all are). */
+size_t pattern_matches(const uint8_t *buf, size_t n, int ep, uint32_t pos);
+
+/* FNV-1a over `n` bytes, continuing from `sum`. */
+uint32_t fnv1a(uint32_t sum, const uint8_t *buf, size_t n);
 
 static inline bool peer_alive(const struct run *r, const struct ep *e) {
     return e->peer == NONE ? !e->reset : r->eps[e->peer].open;
@@ -138,7 +163,9 @@ void set_slot(struct run *r, int s, enum kind kind, int h, void *mem);
 bool fd_ahead(const struct run *r, const struct ep *e, uint32_t from, size_t len);
 const char *addr_path(int a);
 int listener_on(struct run *r, int a);
-bool path_exists(int a);
+bool path_exists(const struct run *r, int a);
+/* The model after a bind at `a`, the target's or the harness's own. */
+void bound(struct run *r, int a, bool ok);
 int64_t deadline(const struct run *r, enum fz_deadline dl, bool safe);
 void forget(struct run *r, int s);
 void release_receiver(struct run *r, int s);

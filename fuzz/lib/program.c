@@ -46,11 +46,17 @@ bool fz_absent(const char *fn) {
     return false;
 }
 
-/* An operation whose function (or its _mem twin) the target lacks. */
+/* An operation whose function (or its _mem twin) the target lacks.  Asked
+ * for every call of every input, and the answer never changes: each
+ * opcode's is worked out from the environment once. */
 static bool op_absent(enum fz_opcode code) {
-    char mem[64];
-    snprintf(mem, sizeof(mem), "%s_mem", names[code]);
-    return fz_absent(names[code]) || fz_absent(mem);
+    static signed char absent[FZ_NOPS];   /* 0 not known yet, 1 absent, -1 there */
+    if(!absent[code]) {
+        char mem[64];
+        snprintf(mem, sizeof(mem), "%s_mem", names[code]);
+        absent[code] = fz_absent(names[code]) || fz_absent(mem) ? 1 : -1;
+    }
+    return absent[code] > 0;
 }
 
 const char *fz_op_name(enum fz_opcode code) {
