@@ -317,8 +317,9 @@ void op_ipc_close(struct run *r, const struct fz_op *op) {
     } else {
         struct ep *e = &r->eps[r->slots[s].ep];
         r->after_fd = e->fd_failed || e->in_unsure;
-        bool peer_done = e->peer != NONE && r->eps[e->peer].out_done &&
-            !r->eps[e->peer].sent_unknown;
+        /* The peer's done ends its stream whatever a failed send of its
+         * left behind: the handshake drains bytes it need not count. */
+        bool peer_done = e->peer != NONE && r->eps[e->peer].out_done;
         /* It waits for the peer's done: -1 only when that has come. */
         safe = peer_done || !peer_alive(r, e);
         if(e->out_done || e->out_dead || e->in_dead || e->in_unsure ||
