@@ -9,9 +9,11 @@ void dill_rxbuf_init(struct dill_rxbuf *rx) {
     rx->fd = -1;
 }
 
-/* The last buffered byte has been taken: a descriptor that came with it and
- * was not asked for (ipc_recvfd) is closed, as the kernel would have. */
-static void dill_rxbuf_consumed(struct dill_rxbuf *rx) {
+/* Drops what is buffered.  A descriptor that came with it and that
+ * ipc_recvfd never took is closed, as the kernel would have closed it; a
+ * receive that takes the last buffered byte ends the same way. */
+/* spine: ipc_sendfd/freed-by-hclose-unreceived */
+void dill_rxbuf_clear(struct dill_rxbuf *rx) {
     if(rx->fd >= 0)
         close(rx->fd);
     dill_rxbuf_init(rx);
@@ -32,18 +34,15 @@ void dill_rxbuf_take(struct dill_rxbuf *rx, struct dill_iocursor *cur) {
         dill_iocursor_advance(cur, n);
     }
     if(dill_rxbuf_empty(rx))
-        dill_rxbuf_consumed(rx);
+        dill_rxbuf_clear(rx);
 }
 
 /* spine: ipc_sendfd/ordered-byte-by-byte ipc_recvfd/EPROTO/stream-goes-on */
 int dill_rxbuf_take_fd(struct dill_rxbuf *rx) {
-    int fd = -1;
-    rx->pos++;
-    if(dill_rxbuf_empty(rx)) {
-        fd = rx->fd;
-        rx->fd = -1;
-        dill_rxbuf_init(rx);
-    }
+    if(++rx->pos < rx->len)
+        return -1;
+    int fd = rx->fd;
+    dill_rxbuf_init(rx);
     return fd;
 }
 
@@ -52,9 +51,4 @@ void dill_rxbuf_filled(struct dill_rxbuf *rx, size_t n, int fd) {
     rx->pos = 0;
     rx->len = n;
     rx->fd = fd;
-}
-
-/* spine: ipc_sendfd/freed-by-hclose-unreceived */
-void dill_rxbuf_clear(struct dill_rxbuf *rx) {
-    dill_rxbuf_consumed(rx);
 }
