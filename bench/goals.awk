@@ -1,5 +1,5 @@
 # Where the first target stands on issue 5's goals, from the results TSVs
-# ci/bench wrote: awk -f goals.awk FIRST.tsv [OTHER.tsv ...].  It informs;
+# ci/bench wrote: awk -f median.awk -f goals.awk FIRST.tsv [OTHER.tsv ...].  It informs;
 # it never fails a run (timing claims are not asserts).  "soft": some side's
 # runs of that figure spread over 20%, so one run does not settle it.  A
 # figure measured several times (ci/bench --rounds) counts with its medians.
@@ -13,10 +13,6 @@ FNR == 1 { file++; name[file] = FILENAME; sub(/.*\//, "", name[file]); sub(/\.ts
         xv[$1, k] = $5
         if($8 > 20 || $9 > 20) soft[$1] = 1
     }
-}
-function median(a, n,    i, j, t) {
-    for(i = 2; i <= n; i++) for(j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function medians(    o, i, f, k, a) {
     for(o = 1; o <= file; o++)
