@@ -13,6 +13,10 @@
  * the others; an open fd at or above `max` makes it return -1. */
 int dc_fds_open(unsigned char *open, int max);
 
+/* dc_fds_open(NULL, 0) for callers that count often: it keeps the
+ * directory open between calls (not counted; reopened after a fork). */
+int dc_fds_count(void);
+
 /* Makes a private directory "<TMPDIR or /tmp>/<tag>.XXXXXX" in `dir`
  * (`size` bytes); a TMPDIR over 32 bytes is passed over, so that socket
  * paths inside stay under sun_path's 107.  0, or -1 with errno. */
@@ -25,6 +29,10 @@ int dc_dir_entries(const char *dir);
 /* Removes everything in `dir` (entries may be files, sockets, symlinks or
  * directories a few levels deep); returns how many entries it held. */
 int dc_dir_empty(const char *dir);
+
+/* The same for `dir` already open at `fd` (O_DIRECTORY), kept open by a
+ * caller that empties it often. */
+int dc_dir_empty_at(int fd, const char *dir);
 
 /* Empties and removes `dir`. */
 void dc_dir_remove(const char *dir);
