@@ -31,6 +31,7 @@ struct fz_step {
     int32_t err;        /* errno when it failed */
     uint32_t sum;       /* checksum of bytes received, 0 otherwise */
     int8_t after_fd;    /* the connection had a failed ipc_sendfd/ipc_recvfd */
+    int8_t open;        /* the pages allow this outcome and another (judge.c) */
 };
 
 #define FZ_SKIPPED 2

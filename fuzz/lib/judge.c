@@ -24,7 +24,7 @@ void finding(enum fz_fn fn, const char *situation, const char *observed,
     fz_finding(key, "%s", detail);
 }
 
-static void record(struct run *r, int rc, int err, uint32_t sum) {
+static void record(struct run *r, int rc, int err, bool open) {
     const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
     if(!r->trace || r->trace->n == room)
         return;
@@ -33,8 +33,9 @@ static void record(struct run *r, int rc, int err, uint32_t sum) {
     s->code = (int8_t)r->code;
     s->outcome = (int8_t)(rc == -1 ? -1 : rc == 0 ? 0 : 1);
     s->err = rc == -1 ? err : 0;
-    s->sum = sum;
+    s->sum = 0;
     s->after_fd = r->after_fd;
+    s->open = open;
 }
 
 static bool allowed_errno(const struct expect *x, int err) {
@@ -50,11 +51,18 @@ static bool contradicts(const struct expect *x, int rc, int err) {
     return rc == -1 ? !x->may_fail || !allowed_errno(x, err) : !x->may_succeed;
 }
 
+/* Whether the promise admits more than one outcome: success or failure,
+ * or a choice of errnos (none listed: any of the ERRORS table). */
+static bool leaves_open(const struct expect *x) {
+    return x->may_fail && (x->may_succeed || x->errs[0] == 0 || x->errs[1] != 0);
+}
+
 bool judge(struct run *r, enum fz_fn fn, const struct expect *x,
         int rc, int err, bool returns_handle) {
-    record(r, returns_handle && rc >= 0 ? 1 : rc, err, 0);
-    bool was_lost = r->lost;
-    if(contradicts(x, rc, err))
+    bool was_lost = r->lost, contradicted = contradicts(x, rc, err);
+    record(r, returns_handle && rc >= 0 ? 1 : rc, err,
+        !was_lost && !contradicted && leaves_open(x));
+    if(contradicted)
         r->lost = true;
     if(r->mode != FZ_ORACLE || was_lost)
         return rc != -1;
@@ -83,7 +91,7 @@ bool judge(struct run *r, enum fz_fn fn, const struct expect *x,
 void skip_step(struct run *r) {
     if(!r->trace)
         return;
-    record(r, 0, 0, 0);
+    record(r, 0, 0, false);
     if(r->trace->n > 0)
         r->trace->steps[r->trace->n - 1].outcome = FZ_SKIPPED;
 }
