@@ -8,7 +8,8 @@
  * agree on every step but where the pages leave the outcome open (EPIPE or
  * ECONNRESET once the peer is gone, say): a step both models allowed, of
  * such a promise, may differ, and ends the comparison (the two targets'
- * states may differ from there on).  The bytes received must always agree.
+ * states may differ from there on).  The bytes received must always agree,
+ * and so must the calls on a connection where an fd call failed (below).
  *
  * The first divergence is a finding keyed "<call>/<what ours did>~<what
  * theirs did>" (no target's name: one expectations file serves a build
