@@ -391,3 +391,57 @@ void ds_check_recv_epipe_after_short_read(ds_xfer op) {
     DS_EXPECT_ERR(op(s[0], buf, sizeof(buf), now() + 1000), EPIPE, BYTESTREAM_ERRS);
     DS_SETUP(hclose(cr) == 0 && hclose(s[0]) == 0 && hclose(s[1]) == 0);
 }
+
+/* A receive that took everything there was (a coroutine's, so that the
+ * receiver's fd is watched) and then the one byte read ahead: nothing is
+ * left, and a library that remembers so must still hear of what the peer
+ * does next.  With `done`, the peer's done comes before that receive. */
+static void ds_pair_drained(int s[2], bool done) {
+    DS_SETUP(ipc_pair(s) == 0);
+    int cr = go(take_one_byte(s[0]));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(bsend(s[1], "xA", 2, now() + 1000) == 0);
+    if(done)
+        DS_SETUP(ipc_done(s[1], now() + 1000) == 0);
+    DS_SETUP(msleep(now() + 10) == 0);
+    DS_SETUP(hclose(cr) == 0);
+    char c;
+    DS_SETUP(brecv(s[0], &c, 1, now() + 1000) == 0 && c == 'A');
+}
+
+/* The peer's close comes after the receiver emptied the queue, and the
+ * scheduler looks at the fds (msleep) before the next receive. */
+void ds_check_recv_epipe_after_drain_peer_closed(ds_xfer op) {
+    int s[2];
+    ds_pair_drained(s, false);
+    DS_SETUP(hclose(s[1]) == 0);
+    DS_SETUP(msleep(now() + 10) == 0);
+    char c;
+    DS_EXPECT_ERR(op(s[0], &c, 1, now() + 1000), EPIPE, BYTESTREAM_ERRS);
+    DS_SETUP(hclose(s[0]) == 0);
+}
+
+/* The peer's done came before the receive that emptied the queue, and
+ * the scheduler looked at the fds in between: the end is still seen. */
+void ds_check_recv_epipe_done_before_drain(ds_xfer op) {
+    int s[2];
+    ds_pair_drained(s, true);
+    char c;
+    DS_EXPECT_ERR(op(s[0], &c, 1, now() + 1000), EPIPE, BYTESTREAM_ERRS);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}
+
+/* A descriptor's byte comes after the receiver emptied the queue, and the
+ * scheduler looks at its fds (msleep) before anyone receives: the byte
+ * still arrives (its descriptor closed, ref/README reading 11). */
+void ds_check_recv_fd_byte_after_drain(ds_xfer op) {
+    int s[2], p[2];
+    ds_pair_drained(s, false);
+    DS_SETUP(pipe(p) == 0);
+    DS_SETUP(ipc_sendfd(s[1], p[0], now() + 1000) == 0);
+    DS_SETUP(msleep(now() + 10) == 0);
+    char c;
+    DS_EXPECT_RC(op(s[0], &c, 1, now() + 1000), 0);
+    close(p[0]), close(p[1]);
+    DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
+}

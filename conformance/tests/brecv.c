@@ -18,6 +18,9 @@ DS_TEST(brecv, unusable_after_timeout, "after a timeout the direction cannot be 
 DS_TEST(brecv, roundtrip_pair, "receives exactly the bytes sent (ipc_pair)") { ds_check_roundtrip(ds_bsend, ds_brecv, DS_PAIR); }
 DS_TEST(brecv, EPIPE_after_peer_done, "the peer half-closed and all data was read: EPIPE") { ds_check_recv_epipe(ds_brecv); }
 DS_TEST(brecv, EPIPE_after_short_read, "the peer's done that came while nobody waited still ends a receive that read the rest: EPIPE") { ds_check_recv_epipe_after_short_read(ds_brecv); }
+DS_TEST(brecv, EPIPE_done_before_drain, "the peer's done came before a receive took all there was: the next receive gets EPIPE, it does not wait") { ds_check_recv_epipe_done_before_drain(ds_brecv); }
+DS_TEST(brecv, EPIPE_after_drain_peer_closed, "the peer closes after a receive took all there was: the next receive gets EPIPE, it does not wait") { ds_check_recv_epipe_after_drain_peer_closed(ds_brecv); }
+DS_TEST(brecv, fd_byte_after_drain, "a descriptor's byte sent after a receive took all there was arrives, though the scheduler looked at the fds first") { ds_check_recv_fd_byte_after_drain(ds_brecv); }
 DS_TEST(brecv, no_partial_receive, "no partial receive: a short read fails and the direction stays failed (ECONNRESET)") { ds_check_recv_no_partial(ds_brecv); }
 DS_TEST(brecv, null_buffer_discards, "a NULL buffer receives and drops the bytes") { ds_check_recv_discard(ds_brecv); }
 DS_TEST(brecv, ETIMEDOUT_null_buffer, "a NULL buffer still needs its bytes: deadline 0 with none there gives ETIMEDOUT") { ds_check_recv_discard_waits(ds_brecv); }

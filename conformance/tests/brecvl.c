@@ -18,6 +18,9 @@ DS_TEST(brecvl, unusable_after_timeout, "after a timeout the direction cannot be
 DS_TEST(brecvl, roundtrip_pair, "receives exactly the bytes sent (ipc_pair)") { ds_check_roundtrip(ds_bsendl, ds_brecvl, DS_PAIR); }
 DS_TEST(brecvl, EPIPE_after_peer_done, "the peer half-closed and all data was read: EPIPE") { ds_check_recv_epipe(ds_brecvl); }
 DS_TEST(brecvl, EPIPE_after_short_read, "the peer's done that came while nobody waited still ends a receive that read the rest: EPIPE") { ds_check_recv_epipe_after_short_read(ds_brecvl); }
+DS_TEST(brecvl, EPIPE_done_before_drain, "the peer's done came before a receive took all there was: the next receive gets EPIPE, it does not wait") { ds_check_recv_epipe_done_before_drain(ds_brecvl); }
+DS_TEST(brecvl, EPIPE_after_drain_peer_closed, "the peer closes after a receive took all there was: the next receive gets EPIPE, it does not wait") { ds_check_recv_epipe_after_drain_peer_closed(ds_brecvl); }
+DS_TEST(brecvl, fd_byte_after_drain, "a descriptor's byte sent after a receive took all there was arrives, though the scheduler looked at the fds first") { ds_check_recv_fd_byte_after_drain(ds_brecvl); }
 DS_TEST(brecvl, no_partial_receive, "no partial receive: a short read fails and the direction stays failed (ECONNRESET)") { ds_check_recv_no_partial(ds_brecvl); }
 DS_TEST(brecvl, null_buffer_discards, "a NULL buffer receives and drops the bytes") { ds_check_recv_discard(ds_brecvl); }
 DS_TEST(brecvl, ETIMEDOUT_null_buffer, "a NULL buffer still needs its bytes: deadline 0 with none there gives ETIMEDOUT") { ds_check_recv_discard_waits(ds_brecvl); }

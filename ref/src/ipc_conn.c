@@ -51,7 +51,7 @@ int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
 
 struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c) {
     struct dill_sock s = {c->fd, c->peer ? c->peer->fd : -1,
-        (struct dill_rxbuf *)&c->rx};
+        (struct dill_rxbuf *)&c->rx, c->peer ? &c->peer->rx : NULL};
     return s;
 }
 
@@ -91,13 +91,15 @@ static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
  * "outbound network data may not be flushed".  Calls blocked on the
  * connection in other coroutines wake and fail with EBADF (fdclean). */
 /* spine: hclose/closes-connection-fd hclose/does-not-block
- * ipc_fromfd/hclose-closes-fd ipc_fromfd_mem/hclose-closes-fd */
+ * ipc_fromfd/hclose-closes-fd ipc_fromfd_mem/hclose-closes-fd
+ * brecv/EPIPE/after-drain-peer-closed brecvl/EPIPE/after-drain-peer-closed */
 static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
     struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
     if(c->peer) {
         /* The peer must not remember freed memory nor a reusable fd
          * number; its calls, woken now, run after the close and see the
          * hang-up. */
+        dill_rxbuf_peer_ended(&c->peer->rx);
         dill_fd_notify(c->peer->fd, DILL_IN);
         dill_fd_notify(c->peer->fd, DILL_OUT);
         c->peer->peer = NULL;
@@ -136,8 +138,10 @@ int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
 static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
     shutdown(c->fd, SHUT_WR);
     c->done = true;
-    if(c->peer)
+    if(c->peer) {
+        dill_rxbuf_peer_ended(&c->peer->rx);
         dill_fd_notify(c->peer->fd, DILL_IN);
+    }
 }
 
 /* ipc_done(3): "closes the outbound half of IPC connection.  This will cause

@@ -32,7 +32,7 @@ int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
     }
     if(dill_ipc_dir_begin(&c->out) < 0)
         return -1;
-    return dill_ipc_dir_end(&c->out, dill_sock_send_fd(c->fd, fd, deadline));
+    return dill_ipc_dir_end(&c->out, dill_sock_send_fd(dill_ipc_sock(c), fd, deadline));
 }
 
 /* Returns the new descriptor; EPROTO when the byte came without one, which

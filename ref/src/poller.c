@@ -3,8 +3,11 @@
  * Every wait here follows a non-blocking call that found the fd not ready
  * (EAGAIN, or a short transfer: see sockio.c), and nothing polls between
  * that call and the wait, so an edge-triggered registration cannot miss the
- * event that ends the wait.  fdin(3)/fdout(3) wait on arbitrary fds without
- * a prior call, so they ask poll() first.
+ * event that ends the wait.  The exception is a receiver between ipc_pair
+ * ends whose queue is known to be empty (rxbuf.h): whatever ends its wait,
+ * the other end in this thread reports directly (dill_fd_notify).
+ * fdin(3)/fdout(3) wait on arbitrary fds without a prior call, so they ask
+ * poll() first.
  *
  * An fd is registered only for the directions someone has waited for: a
  * socket that is only read from must not wake the scheduler each time its

@@ -12,7 +12,8 @@ enum dill_direction { DILL_IN, DILL_OUT };
 int dill_fd_track(int fd);
 
 /* Blocks the running coroutine until `fd` may have become ready in `dir`,
- * after the caller's non-blocking call said EAGAIN.  Returns 0 (the caller
+ * after the caller's non-blocking call said EAGAIN (or a pair end knows
+ * its queue empty: see poller.c).  Returns 0 (the caller
  * retries its call), or -1 with errno ETIMEDOUT, ECANCELED, ENOMEM, or
  * EBADF when fdclean() dropped the fd meanwhile: its object was closed by
  * another coroutine, and the caller must not touch that object again.

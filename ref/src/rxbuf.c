@@ -4,9 +4,15 @@
 
 #include "rxbuf.h"
 
-void dill_rxbuf_init(struct dill_rxbuf *rx) {
+/* The bytes only: what is known of the queue outlives them. */
+static void dill_rxbuf_reset(struct dill_rxbuf *rx) {
     rx->pos = rx->len = 0;
     rx->fd = -1;
+}
+
+void dill_rxbuf_init(struct dill_rxbuf *rx) {
+    dill_rxbuf_reset(rx);
+    rx->queue = DILL_RXQ_UNKNOWN;
 }
 
 /* Drops what is buffered.  A descriptor that came with it and that
@@ -16,7 +22,7 @@ void dill_rxbuf_init(struct dill_rxbuf *rx) {
 void dill_rxbuf_clear(struct dill_rxbuf *rx) {
     if(rx->fd >= 0)
         close(rx->fd);
-    dill_rxbuf_init(rx);
+    dill_rxbuf_reset(rx);
 }
 
 /* spine: brecvl/null-base-skips brecvl/roundtrip-pair */
@@ -42,7 +48,7 @@ int dill_rxbuf_take_fd(struct dill_rxbuf *rx) {
     if(++rx->pos < rx->len)
         return -1;
     int fd = rx->fd;
-    dill_rxbuf_init(rx);
+    dill_rxbuf_reset(rx);
     return fd;
 }
 
@@ -51,4 +57,20 @@ void dill_rxbuf_filled(struct dill_rxbuf *rx, size_t n, int fd) {
     rx->pos = 0;
     rx->len = n;
     rx->fd = fd;
+}
+
+/* A short read after the peer's end of stream proves nothing (rxbuf.h). */
+/* spine: brecv/EPIPE/done-before-drain brecvl/EPIPE/done-before-drain */
+void dill_rxbuf_drained(struct dill_rxbuf *rx) {
+    if(rx->queue != DILL_RXQ_ENDED)
+        rx->queue = DILL_RXQ_EMPTY;
+}
+
+void dill_rxbuf_queue_unknown(struct dill_rxbuf *rx) {
+    if(rx->queue == DILL_RXQ_EMPTY)
+        rx->queue = DILL_RXQ_UNKNOWN;
+}
+
+void dill_rxbuf_peer_ended(struct dill_rxbuf *rx) {
+    rx->queue = DILL_RXQ_ENDED;
 }

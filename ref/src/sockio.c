@@ -78,8 +78,11 @@ static bool dill_sock_may_wait(int fd, enum dill_direction dir,
  * ready in `dir` (readable after a send, writable after a receive). */
 static void dill_sock_moved(struct dill_sock s, ssize_t n,
       enum dill_direction dir) {
-    if(n > 0 && s.peer >= 0)
-        dill_fd_notify(s.peer, dir);
+    if(n <= 0 || s.peer < 0)
+        return;
+    if(dir == DILL_IN)
+        dill_rxbuf_queue_unknown(s.peer_rx);
+    dill_fd_notify(s.peer, dir);
 }
 
 /* spine: bsend/roundtrip-fromfd bsend/roundtrip-listen-connect
@@ -150,6 +153,26 @@ static size_t dill_sock_arrived(struct dill_rxbuf *rx, size_t n, size_t asked,
     return n;
 }
 
+/* A read of `n` bytes, with `fd` or not, into `iov`: between the ends of a
+ * pair, one that stopped short of the iovecs' end and not at a descriptor
+ * emptied the kernel's queue, which stays empty until the peer writes. */
+static void dill_sock_note_drained(struct dill_sock s, ssize_t n,
+      const struct iovec *iov, size_t iovlen, int fd) {
+    if(s.peer >= 0 && fd < 0 && (size_t)n < dill_iov_len(iov, iovlen))
+        dill_rxbuf_drained(s.rx);
+}
+
+/* Between the ends of a pair, a queue known to be empty is not asked for
+ * its EAGAIN: the receiver waits at once for the peer's next write, end or
+ * close (each wakes it directly), then reads whatever woke it. */
+static int dill_sock_await_peer(struct dill_sock s, int64_t deadline) {
+    if(!dill_rxbuf_queue_empty(s.rx))
+        return 0;
+    int rc = dill_fd_wait(s.fd, DILL_IN, deadline);
+    dill_rxbuf_queue_unknown(s.rx);
+    return rc;
+}
+
 /* Buffered bytes first; then the kernel's, read ahead into the buffer
  * (rxbuf.h) when the list's rest fits in one call. */
 /* spine: brecv/EPIPE brecv/ETIMEDOUT brecv/null-buffer-discards
@@ -163,6 +186,8 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
     struct dill_iocursor cur = dill_iocursor_start(first);
     dill_rxbuf_take(s.rx, &cur);
     while(!dill_iocursor_done(&cur)) {
+        if(dill_sock_await_peer(s, deadline) < 0)
+            return -1;
         struct iovec iov[DILL_IOV_MAX + 1];
         char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
         struct msghdr m = {.msg_iov = iov,
@@ -170,12 +195,11 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
         size_t asked = dill_sock_recv_iov(&cur, s.rx, iov, &m.msg_iovlen, scratch);
         ssize_t n = recvmsg(s.fd, &m, MSG_CMSG_CLOEXEC);
         dill_sock_moved(s, n, DILL_OUT);
-        /* A short receive is followed by another: the peer may have ended
-         * its stream already, and only a read can tell (its edge may have
-         * passed while nobody waited). */
         if(n > 0) {
+            int fd = dill_take_fd(&m);
+            dill_sock_note_drained(s, n, iov, m.msg_iovlen, fd);
             dill_iocursor_advance(&cur,
-                dill_sock_arrived(s.rx, (size_t)n, asked, dill_take_fd(&m)));
+                dill_sock_arrived(s.rx, (size_t)n, asked, fd));
         } else if(n == 0) {
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
@@ -199,8 +223,9 @@ int dill_sock_drain(struct dill_sock s, int64_t deadline) {
     }
 }
 
-/* spine: ipc_sendfd/ordered-with-bytes */
-int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
+/* spine: ipc_sendfd/ordered-with-bytes brecv/fd-byte-after-drain
+ * brecvl/fd-byte-after-drain */
+int dill_sock_send_fd(struct dill_sock s, int passed, int64_t deadline) {
     char byte = 0;
     struct iovec iov = {&byte, 1};
     char control[CMSG_SPACE(sizeof(int))];
@@ -213,9 +238,11 @@ int dill_sock_send_fd(int fd, int passed, int64_t deadline) {
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &passed, sizeof(int));
     for(;;) {
-        if(sendmsg(fd, &m, MSG_NOSIGNAL) == 1)
+        ssize_t n = sendmsg(s.fd, &m, MSG_NOSIGNAL);
+        dill_sock_moved(s, n, DILL_IN);
+        if(n == 1)
             return 0;
-        if(dill_sock_retry(fd, DILL_OUT, deadline) < 0)
+        if(dill_sock_retry(s.fd, DILL_OUT, deadline) < 0)
             return -1;
     }
 }

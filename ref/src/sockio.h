@@ -11,11 +11,13 @@
  * this thread (ipc_pair), else -1.  Moving bytes through one end makes the
  * other end ready; with `peer` known, its waiters are woken at once rather
  * than at the poller's next look (which costs a syscall, and a sleep when
- * nothing else is ready).  epoll still reports both ends as usual. */
+ * nothing else is ready), and its receiver learns that its queue is no
+ * longer empty (rxbuf.h).  epoll still reports both ends as usual. */
 struct dill_sock {
     int fd;
     int peer;
     struct dill_rxbuf *rx;  /* the connection's read-ahead */
+    struct dill_rxbuf *peer_rx;     /* the peer's, when `peer` is known */
 };
 
 /* Sends or receives every byte of the list starting at `first`, waiting as
@@ -31,9 +33,8 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
 /* Discards buffered and incoming bytes until the peer ends the stream. */
 int dill_sock_drain(struct dill_sock s, int64_t deadline);
 
-/* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd).
- * Rare enough that an ipc_pair peer learns of it through epoll. */
-int dill_sock_send_fd(int fd, int passed, int64_t deadline);
+/* The one-byte message that carries a descriptor (ipc_sendfd/ipc_recvfd). */
+int dill_sock_send_fd(struct dill_sock s, int passed, int64_t deadline);
 int dill_sock_recv_fd(struct dill_sock s, int64_t deadline);
 
 #endif
