@@ -67,13 +67,26 @@ def caught_by(build, json_path):
     return failed, ""
 
 
-def main():
-    if len(sys.argv) < 3:
+def parse_args(argv):
+    """BUILD_DIR REPORT_DIR [--only ID,...]; anything else is an error (a
+    mistyped option must not start the whole run)."""
+    if any(a in ("-h", "--help") for a in argv) or len(argv) < 2:
         sys.exit(__doc__)
-    work, reports = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    only = None
-    if "--only" in sys.argv:
-        only = set(sys.argv[sys.argv.index("--only") + 1].split(","))
+    work, reports, rest, only = argv[0], argv[1], argv[2:], None
+    while rest:
+        if rest[0] == "--only" and len(rest) >= 2:
+            only = set(i for i in rest[1].split(",") if i)
+            rest = rest[2:]
+        else:
+            sys.exit("mutants: unknown argument: %s (see --help)" % rest[0])
+    return os.path.abspath(work), os.path.abspath(reports), only
+
+
+def main():
+    work, reports, only = parse_args(sys.argv[1:])
+    unknown = sorted(only - {m["id"] for m in read_catalogue()}) if only else []
+    if unknown:
+        sys.exit("mutants: no such mutant in catalogue.tsv: %s" % ", ".join(unknown))
     src, build = os.path.join(work, "src"), os.path.join(work, "build")
     shutil.rmtree(src, ignore_errors=True)
     copy_tree(src)
