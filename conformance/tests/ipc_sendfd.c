@@ -5,6 +5,17 @@
 
 #include "support.h"
 
+/* A pair whose s[0] has sent `before`, the read end of a new pipe `p`,
+ * then `after` ("" for none): what s[1] is to receive. */
+static void pair_carrying_pipe(int s[2], int p[2], const char *before, const char *after) {
+    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
+    if(*before)
+        DS_SETUP(bsend(s[0], before, strlen(before), now() + 1000) == 0);
+    DS_SETUP(ipc_sendfd(s[0], p[0], now() + 1000) == 0);
+    if(*after)
+        DS_SETUP(bsend(s[0], after, strlen(after), now() + 1000) == 0);
+}
+
 DS_TEST(ipc_sendfd, passes_working_fd,
     "the receiver gets a new descriptor for the same open file; the sender keeps its own") {
     int s[2], p[2];
@@ -25,10 +36,7 @@ DS_TEST(ipc_sendfd, passes_working_fd,
 DS_TEST(ipc_sendfd, ordered_with_bytes,
     "bytes before the descriptor are read before it, bytes after it after it") {
     int s[2], p[2];
-    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
-    DS_SETUP(bsend(s[0], "ab", 2, now() + 1000) == 0);
-    DS_SETUP(ipc_sendfd(s[0], p[0], now() + 1000) == 0);
-    DS_SETUP(bsend(s[0], "cd", 2, now() + 1000) == 0);
+    pair_carrying_pipe(s, p, "ab", "cd");
     char buf[2];
     DS_EXPECT_RC(brecv(s[1], buf, 2, now() + 1000), 0);
     cr_assert(memcmp(buf, "ab", 2) == 0, "FAIL: bytes before the fd changed");
@@ -53,10 +61,7 @@ static bool pipe_has_reader(int wr) {
 DS_TEST(ipc_sendfd, ordered_byte_by_byte,
     "bytes before the descriptor, received one brecv each, come before it, the bytes after it after it") {
     int s[2], p[2];
-    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
-    DS_SETUP(bsend(s[0], "ab", 2, now() + 1000) == 0);
-    DS_SETUP(ipc_sendfd(s[0], p[0], now() + 1000) == 0);
-    DS_SETUP(bsend(s[0], "cd", 2, now() + 1000) == 0);
+    pair_carrying_pipe(s, p, "ab", "cd");
     char c;
     for(const char *want = "ab"; *want; want++) {
         DS_EXPECT_RC(brecv(s[1], &c, 1, now() + 1000), 0);
@@ -99,10 +104,7 @@ DS_TEST(ipc_sendfd, two_in_a_row,
 DS_TEST(ipc_sendfd, closed_by_plain_brecv,
     "a descriptor whose byte a plain brecv takes is closed, not kept open") {
     int s[2], p[2];
-    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
-    DS_SETUP(bsend(s[0], "a", 1, now() + 1000) == 0);
-    DS_SETUP(ipc_sendfd(s[0], p[0], now() + 1000) == 0);
-    DS_SETUP(bsend(s[0], "b", 1, now() + 1000) == 0);
+    pair_carrying_pipe(s, p, "a", "b");
     close(p[0]);
     char buf[3];
     DS_EXPECT_RC(brecv(s[1], buf, 3, now() + 1000), 0);
@@ -115,9 +117,7 @@ DS_TEST(ipc_sendfd, closed_by_plain_brecv,
 DS_TEST(ipc_sendfd, freed_by_hclose_unreceived,
     "closing a connection releases a descriptor that arrived but was never received") {
     int s[2], p[2];
-    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
-    DS_SETUP(bsend(s[0], "a", 1, now() + 1000) == 0);
-    DS_SETUP(ipc_sendfd(s[0], p[0], now() + 1000) == 0);
+    pair_carrying_pipe(s, p, "a", "");
     close(p[0]);
     char c;
     DS_SETUP(brecv(s[1], &c, 1, now() + 1000) == 0 && c == 'a');
@@ -139,9 +139,7 @@ DS_TEST(ipc_recvfd, EPROTO_plain_byte,
 DS_TEST(ipc_recvfd, EPROTO_stream_goes_on,
     "after EPROTO the stream goes on at the next byte, and a descriptor after it still arrives") {
     int s[2], p[2];
-    DS_SETUP(ipc_pair(s) == 0 && pipe(p) == 0);
-    DS_SETUP(bsend(s[0], "xy", 2, now() + 1000) == 0);
-    DS_SETUP(ipc_sendfd(s[0], p[0], now() + 1000) == 0);
+    pair_carrying_pipe(s, p, "xy", "");
     DS_EXPECT_ERR(ipc_recvfd(s[1], now() + 1000), EPROTO, FD_ERRS);
     char c;
     DS_EXPECT_RC(brecv(s[1], &c, 1, now() + 1000), 0);
