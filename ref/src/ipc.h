@@ -40,7 +40,7 @@ struct dill_ipc_conn {
 int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem);
 
 /* The socket of `c`, with its peer's when known, for sockio.h. */
-struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c);
+struct dill_sock dill_ipc_sock(struct dill_ipc_conn *c);
 
 /* The same for a listening socket, in ipc_listener_storage. */
 int dill_ipc_listener_make(int fd, struct dill_ipc_listener_storage *mem);

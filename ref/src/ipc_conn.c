@@ -49,9 +49,9 @@ int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
     return rc;
 }
 
-struct dill_sock dill_ipc_sock(const struct dill_ipc_conn *c) {
+struct dill_sock dill_ipc_sock(struct dill_ipc_conn *c) {
     struct dill_sock s = {c->fd, c->peer ? c->peer->fd : -1,
-        (struct dill_rxbuf *)&c->rx, c->peer ? &c->peer->rx : NULL};
+        &c->rx, c->peer ? &c->peer->rx : NULL};
     return s;
 }
 

@@ -120,16 +120,20 @@ int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
  * DILL_IOV_MAX items of it), and when that is all of it and it is smaller
  * than the buffer, the empty read-ahead buffer after it.  (For a bigger
  * receive the system call is a small part of the cost, and bytes read ahead
- * would be copied twice.)  Returns how many bytes the list asks for. */
+ * would be copied twice.)  Returns how many bytes the list asks for; *room
+ * is what the iovecs hold, the buffer included. */
 static size_t dill_sock_recv_iov(const struct dill_iocursor *cur,
-      struct dill_rxbuf *rx, struct iovec *iov, size_t *iovlen, void *scratch) {
+      struct dill_rxbuf *rx, struct iovec *iov, size_t *iovlen, size_t *room,
+      void *scratch) {
     int n = dill_iocursor_fill(cur, iov, DILL_IOV_MAX, scratch, DILL_SCRATCH);
     size_t asked = dill_iov_len(iov, (size_t)n);
     struct dill_iocursor end = *cur;
     dill_iocursor_advance(&end, asked);
+    *room = asked;
     if(asked < sizeof(rx->data) && dill_iocursor_done(&end)) {
         iov[n].iov_base = rx->data;
         iov[n].iov_len = sizeof(rx->data);
+        *room += sizeof(rx->data);
         n++;
     }
     *iovlen = (size_t)n;
@@ -153,12 +157,13 @@ static size_t dill_sock_arrived(struct dill_rxbuf *rx, size_t n, size_t asked,
     return n;
 }
 
-/* A read of `n` bytes, with `fd` or not, into `iov`: between the ends of a
- * pair, one that stopped short of the iovecs' end and not at a descriptor
- * emptied the kernel's queue, which stays empty until the peer writes. */
-static void dill_sock_note_drained(struct dill_sock s, ssize_t n,
-      const struct iovec *iov, size_t iovlen, int fd) {
-    if(s.peer >= 0 && fd < 0 && (size_t)n < dill_iov_len(iov, iovlen))
+/* A read of `n` bytes, with `fd` or not, into iovecs holding `room`:
+ * between the ends of a pair, one that stopped short of their end and not
+ * at a descriptor emptied the kernel's queue, which stays empty until the
+ * peer writes. */
+static void dill_sock_note_drained(struct dill_sock s, ssize_t n, size_t room,
+      int fd) {
+    if(s.peer >= 0 && fd < 0 && (size_t)n < room)
         dill_rxbuf_drained(s.rx);
 }
 
@@ -192,12 +197,13 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
         char control[CMSG_SPACE(sizeof(int) * DILL_CMSG_FDS)];
         struct msghdr m = {.msg_iov = iov,
             .msg_control = control, .msg_controllen = sizeof(control)};
-        size_t asked = dill_sock_recv_iov(&cur, s.rx, iov, &m.msg_iovlen, scratch);
+        size_t room;
+        size_t asked = dill_sock_recv_iov(&cur, s.rx, iov, &m.msg_iovlen, &room, scratch);
         ssize_t n = recvmsg(s.fd, &m, MSG_CMSG_CLOEXEC);
         dill_sock_moved(s, n, DILL_OUT);
         if(n > 0) {
             int fd = dill_take_fd(&m);
-            dill_sock_note_drained(s, n, iov, m.msg_iovlen, fd);
+            dill_sock_note_drained(s, n, room, fd);
             dill_iocursor_advance(&cur,
                 dill_sock_arrived(s.rx, (size_t)n, asked, fd));
         } else if(n == 0) {
