@@ -84,7 +84,8 @@ def parse_args(argv):
 
 def main():
     work, reports, only = parse_args(sys.argv[1:])
-    unknown = sorted(only - {m["id"] for m in read_catalogue()}) if only else []
+    catalogue = read_catalogue()
+    unknown = sorted(only - {m["id"] for m in catalogue}) if only else []
     if unknown:
         sys.exit("mutants: no such mutant in catalogue.tsv: %s" % ", ".join(unknown))
     src, build = os.path.join(work, "src"), os.path.join(work, "build")
@@ -99,7 +100,7 @@ def main():
     if base is None or base:
         sys.exit("mutants: the unmutated suite does not pass: %s%s" % (base, err))
     results, survived = [], 0
-    for m in read_catalogue():
+    for m in catalogue:
         if only and m["id"] not in only:
             continue
         path = os.path.join(src, m["file"])
