@@ -23,6 +23,15 @@ uint64_t bench_clock_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Buffers start on a page, whoever allocated before them: where the heap
+ * happens to put a 64 KiB buffer depends on what the library under test
+ * allocated first, and the kernel's copies run at different speeds for
+ * different offsets within a page, which would be timed as the library's. */
+void *bench_alloc_pages(size_t size) {
+    size_t page = 4096;
+    return aligned_alloc(page, (size + page - 1) / page * page);
+}
+
 int bench_socket_path(char path[BENCH_PATH_MAX], const char *name) {
     /* Short on purpose: sun_path holds only ~107 bytes. */
     char dir[] = "/tmp/ds.XXXXXX";

@@ -28,6 +28,9 @@ typedef int (*bench_fn)(const struct job *job, uint64_t *ns);
 /* CLOCK_MONOTONIC in nanoseconds: what every run is timed with. */
 uint64_t bench_clock_ns(void);
 
+/* malloc(size), but page-aligned (free() releases it). */
+void *bench_alloc_pages(size_t size);
+
 /* Prints "dillspec-bench: <what>: <strerror(errno)>" and returns -1. */
 int bench_fail(const char *what);
 /* Prints "dillspec-bench: <what>" and returns -1. */

@@ -6,7 +6,7 @@
 #include "bench.h"
 
 unsigned char *pattern_new(size_t size) {
-    unsigned char *p = malloc(size + PATTERN_SHIFTS);
+    unsigned char *p = bench_alloc_pages(size + PATTERN_SHIFTS);
     if(!p) return NULL;
     /* xorshift64: fast, and no two windows of the buffer look alike. */
     uint64_t x = 0x9e3779b97f4a7c15u;

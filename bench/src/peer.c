@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,10 +26,19 @@ static struct link peer_link(const struct peer *p) {
         .deadline = p->kind == LINK_DILL ? now() + BENCH_DEADLINE_MS : -1};
 }
 
+/* The peer is this program, or DILLSPEC_BENCH_PEER: another target's
+ * dillspec-bench of the same tree, so that a cross-process figure can mix
+ * one library's receiver with another's sender and tell which end is slow. */
+static const char *peer_program(void) {
+    const char *other = getenv("DILLSPEC_BENCH_PEER");
+    return other && *other ? other : "/proc/self/exe";
+}
+
 static int spawn_peer(struct peer *p, const char *path) {
     char *argv[] = {"dillspec-bench", "--peer",
         p->kind == LINK_RAW ? "raw" : "dill", (char *)path, NULL};
-    int err = posix_spawn(&p->pid, "/proc/self/exe", NULL, NULL, argv, environ);
+    const char *exe = peer_program();
+    int err = posix_spawn(&p->pid, exe, NULL, NULL, argv, environ);
     if(err) { errno = err; return bench_fail("posix_spawn of the peer"); }
     return 0;
 }

@@ -4,7 +4,7 @@
 
 int stream_open(struct stream *st, const struct job *job) {
     st->pattern = pattern_new(job->size);
-    st->rbuf = malloc(job->size);
+    st->rbuf = bench_alloc_pages(job->size);
     if(!st->pattern || !st->rbuf) {
         stream_close(st);
         return bench_fail("allocating stream buffers");
