@@ -19,7 +19,7 @@ const char fz_harness[] = "handles";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fz_begin_input(data, size);
-    int fds = fz_count_fds();
+    int fds = fz_fds_before();
     static struct fz_program prog;
     fz_decode(data, size, &prog);
     static struct fz_trace trace;

@@ -195,7 +195,7 @@ static void one_call(struct shape *s, const int pair[2]) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fz_begin_input(data, size);
-    int fds = fz_count_fds();
+    int fds = fz_fds_before();
     struct fz_in in = {data, size};
     for(int call = 0; call < MAX_CALLS && !fz_empty(&in); call++) {
         int pair[2];

@@ -279,7 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if(!mapped++)
         map_blocks();
     fz_begin_input(data, size);
-    int fds = fz_count_fds();
+    int fds = fz_fds_before();
     struct fz_in in = {data, size};
     for(int op = 0; op < MAX_OPS && !fz_empty(&in); op++) {
         enum action a = (enum action)(fz_u8(&in) % NACTIONS);

@@ -80,8 +80,12 @@ void fz_clean_dir(void);
 /* Open file descriptors of this process. */
 int fz_count_fds(void);
 
-/* Fails with a finding when the input left fds open.  `baseline` is the
- * count taken before the input ran. */
+/* The count of open fds before this input: what the previous input left
+ * (see hygiene.c), counted only for the first. */
+int fz_fds_before(void);
+
+/* Fails with a finding when the input left fds open.  `baseline` is
+ * fz_fds_before() taken before the input ran. */
 void fz_check_fds(int baseline, const char *where);
 
 /******************************************************************************/
