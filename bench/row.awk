@@ -2,7 +2,9 @@
 # -v names="T1 T2 ..." -v work=DIR, reading DIR/<target>.rows (each line the
 # round, a tab, and the benchmark's TSV row).  Medians over the rounds; the
 # last columns the median of each round's ratio of the first target's time
-# per operation to each other's.
+# per operation to each other's, and with several rounds in how many of them
+# the first target was the faster ("0.97 5/7"): on a busy machine the count
+# says more than one median does.
 function pick(col, i,    r, a, n) {
     n = 0
     for(r in rounds) if((i, r) in row) { split(row[i, r], c, "\t"); a[++n] = c[col] }
@@ -29,7 +31,9 @@ BEGIN {
         for(r in rounds) if((1, r) in row && (i, r) in row) {
             split(row[1, r], a, "\t"); split(row[i, r], b, "\t"); q[++m] = a[7] / b[7]
         }
-        printf " %16s", m ? sprintf("%.2f", median(q, m)) : "-"
+        faster = 0
+        for(k = 1; k <= m; k++) if(q[k] < 1) faster++
+        printf " %16s", m ? sprintf(m > 1 ? "%.2f %d/%d" : "%.2f", median(q, m), faster, m) : "-"
         delete q
     }
     printf "\n"
