@@ -24,9 +24,9 @@ uint64_t bench_clock_ns(void) {
 }
 
 /* Buffers start on a page, whoever allocated before them: where the heap
- * happens to put a 64 KiB buffer depends on what the library under test
- * allocated first, and the kernel's copies run at different speeds for
- * different offsets within a page, which would be timed as the library's. */
+ * puts a 64 KiB buffer depends on what the library under test allocated
+ * first, and the copies and the checksum over it should meet the same
+ * offsets whatever the target. */
 void *bench_alloc_pages(size_t size) {
     size_t page = 4096;
     return aligned_alloc(page, (size + page - 1) / page * page);

@@ -5,8 +5,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdlib.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -37,8 +37,7 @@ static const char *peer_program(void) {
 static int spawn_peer(struct peer *p, const char *path) {
     char *argv[] = {"dillspec-bench", "--peer",
         p->kind == LINK_RAW ? "raw" : "dill", (char *)path, NULL};
-    const char *exe = peer_program();
-    int err = posix_spawn(&p->pid, exe, NULL, NULL, argv, environ);
+    int err = posix_spawn(&p->pid, peer_program(), NULL, NULL, argv, environ);
     if(err) { errno = err; return bench_fail("posix_spawn of the peer"); }
     return 0;
 }
