@@ -57,7 +57,7 @@ void fz_warm_up(void);
 
 /* What every harness does first with an input: keeps a copy of it
  * (fz_save_input) and warms the target up once.  A harness that checks
- * fds counts them next (fz_count_fds). */
+ * fds takes its baseline next (fz_fds_before). */
 void fz_begin_input(const uint8_t *data, size_t size);
 
 #endif

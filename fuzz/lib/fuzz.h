@@ -77,11 +77,9 @@ const char *fz_path(const char *name);
 /* Empties fz_dir() so that each input starts from the same file system. */
 void fz_clean_dir(void);
 
-/* Open file descriptors of this process. */
-int fz_count_fds(void);
-
-/* The count of open fds before this input: what the previous input left
- * (see hygiene.c), counted only for the first. */
+/* The count of open fds before this input (the directory's own fd not
+ * counted): what the previous input left (see hygiene.c), listed only for
+ * the first. */
 int fz_fds_before(void);
 
 /* Fails with a finding when the input left fds open.  `baseline` is

@@ -63,7 +63,7 @@ void fz_clean_dir(void) {
 
 /* The directory's own fd is the harness's, opened by the first input that
  * asks for it: not counted. */
-int fz_count_fds(void) {
+static int fz_count_fds(void) {
     int n = dc_fds_count();
     return n > 0 && dir_fd >= 0 ? n - 1 : n;
 }
@@ -76,9 +76,9 @@ static int left_open = -1;
  * persistent loop reads shared memory), and an input that leaves one more
  * ends the process with a finding (a known leak stays counted, as a count
  * before the next input would count it): so the count one input ended with
- * is the next one's baseline, and /proc/self/fd is listed once an input, not twice
- * (the listing was 6% of the handles harness).  A forked child starts with
- * its parent's fds, so the count still holds there. */
+ * is the next one's baseline, and /proc/self/fd is listed once an input,
+ * not twice (the listing was 6% of the handles harness).  A forked child
+ * starts with its parent's fds, so the count still holds there. */
 int fz_fds_before(void) {
     if(left_open < 0)
         left_open = fz_count_fds();
