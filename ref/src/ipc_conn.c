@@ -87,6 +87,13 @@ static void *dill_ipc_conn_query(struct dill_hvfs *vfs, const void *type) {
     return NULL;
 }
 
+/* No more bytes come to the in-thread pair end `p`: its receivers learn it
+ * at once, without asking the kernel (rxbuf.h). */
+static void dill_ipc_peer_ended(struct dill_ipc_conn *p) {
+    dill_rxbuf_peer_ended(&p->rx);
+    dill_fd_notify(p->fd, DILL_IN);
+}
+
 /* hclose(3): "all associated resources are deallocated" - without waiting:
  * "outbound network data may not be flushed".  Calls blocked on the
  * connection in other coroutines wake and fail with EBADF (fdclean). */
@@ -99,8 +106,7 @@ static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
         /* The peer must not remember freed memory nor a reusable fd
          * number; its calls, woken now, run after the close and see the
          * hang-up. */
-        dill_rxbuf_peer_ended(&c->peer->rx);
-        dill_fd_notify(c->peer->fd, DILL_IN);
+        dill_ipc_peer_ended(c->peer);
         dill_fd_notify(c->peer->fd, DILL_OUT);
         c->peer->peer = NULL;
     }
@@ -138,10 +144,8 @@ int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
 static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
     shutdown(c->fd, SHUT_WR);
     c->done = true;
-    if(c->peer) {
-        dill_rxbuf_peer_ended(&c->peer->rx);
-        dill_fd_notify(c->peer->fd, DILL_IN);
-    }
+    if(c->peer)
+        dill_ipc_peer_ended(c->peer);
 }
 
 /* ipc_done(3): "closes the outbound half of IPC connection.  This will cause
