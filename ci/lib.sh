@@ -115,10 +115,20 @@ find_expect() {
 # run_tmpdir: one private directory for everything a run's tests and
 # inputs create (their own directories go inside, via TMPDIR), removed at
 # exit by this script, which outlives them whatever they die of.  It is
-# made in DILLSPEC_TMP (default /tmp; keep it short, socket paths are
-# limited to 107 bytes).
+# made in DILLSPEC_TMP (keep it short, socket paths are limited to 107
+# bytes), by default /dev/shm where that is a writable directory, else
+# /tmp.  What goes there is socket files and small control files, made and
+# removed thousands of times a second by the fuzzers: a memory file system
+# does that faster than a disk's, and more steadily (the handles fuzzer
+# against ref, 10-15 s runs: 3150-3600 inputs a second with its directory
+# in /dev/shm; 835-3130 in /tmp on ext4, most runs under 2500).
 run_tmpdir() {
-    DILLSPEC_RUN_TMP=$(mktemp -d "${DILLSPEC_TMP:-/tmp}/dsr.XXXXXX") || die "cannot make a directory in ${DILLSPEC_TMP:-/tmp}"
+    rt_base=${DILLSPEC_TMP:-}
+    if [ -z "$rt_base" ]; then
+        rt_base=/tmp
+        [ -d /dev/shm ] && [ -w /dev/shm ] && rt_base=/dev/shm
+    fi
+    DILLSPEC_RUN_TMP=$(mktemp -d "$rt_base/dsr.XXXXXX") || die "cannot make a directory in $rt_base"
     trap 'rm -rf "$DILLSPEC_RUN_TMP"' EXIT
     trap 'exit 130' INT TERM HUP
     export TMPDIR=$DILLSPEC_RUN_TMP
