@@ -1,11 +1,15 @@
 /* The private directory and the fd count that every input is checked
  * against (see fuzz.h). */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dc_hygiene.h"
@@ -22,15 +26,54 @@ static void remove_dir(void) {
 
 /* Socket files are made and removed thousands of times a second: on a
  * memory file system that costs far less than on a disk's (ext4 looks
- * through its recently deleted inodes for each one).  TMPDIR, when set,
- * still decides. */
-static int make_dir(void) {
+ * through its recently deleted inodes for each one).  TMPDIR, when set and
+ * short (socket paths are limited to 107 bytes), still decides. */
+static const char *dir_base(void) {
     const char *tmp = getenv("TMPDIR");
-    if((!tmp || !*tmp) && access("/dev/shm", W_OK | X_OK) == 0) {
-        snprintf(dir, sizeof(dir), "/dev/shm/dsfz.XXXXXX");
-        return mkdtemp(dir) ? 0 : -1;
+    if(tmp && *tmp)
+        return strlen(tmp) > 32 ? "/tmp" : tmp;
+    return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+/* The PID namespace's inode: a pid names a process only within it (two
+ * containers may share a /tmp), 0 if unknown. */
+static unsigned long pid_namespace(void) {
+    struct stat st;
+    return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
+/* A process that dies of a signal (a crash in the target, a hang that
+ * AFL++, libFuzzer or timeout(1) kills) never runs remove_dir, and under
+ * AFL++ every crashing child would leave a directory behind, in memory when
+ * it is /dev/shm.  The name says whose a directory is, "dsfz.NS.PID.XXXXXX",
+ * so each process removes, before it makes its own, those of its namespace
+ * whose owner is gone. */
+static void remove_orphans(const char *base, unsigned long ns) {
+    DIR *d = ns ? opendir(base) : NULL;
+    if(!d)
+        return;
+    for(struct dirent *e; (e = readdir(d));) {
+        unsigned long their_ns;
+        int pid, end = 0;
+        if(sscanf(e->d_name, "dsfz.%lu.%d.%*6[A-Za-z0-9]%n", &their_ns, &pid, &end) != 2 ||
+           e->d_name[end] != '\0' || end == 0 || their_ns != ns || pid <= 0 ||
+           kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char orphan[sizeof(dir)];
+        if(snprintf(orphan, sizeof(orphan), "%s/%s", base, e->d_name) < (int)sizeof(orphan))
+            dc_dir_remove(orphan);
     }
-    return dc_dir_make(dir, sizeof(dir), "dsfz");
+    closedir(d);
+}
+
+static int make_dir(void) {
+    const char *base = dir_base();
+    unsigned long ns = pid_namespace();
+    remove_orphans(base, ns);
+    if(snprintf(dir, sizeof(dir), "%s/dsfz.%lu.%ld.XXXXXX", base, ns,
+            (long)getpid()) >= (int)sizeof(dir))
+        return -1;
+    return mkdtemp(dir) ? 0 : -1;
 }
 
 /* Made lazily, so that each process (AFL++ forks after initialisation) has
