@@ -89,11 +89,14 @@ int dc_fds_count(void) {
     return each_entry_at(fd, count_fd, &c) == 0 ? c.n : -1;
 }
 
-int dc_dir_make(char *dir, size_t size, const char *tag) {
+const char *dc_tmpdir(void) {
     const char *tmp = getenv("TMPDIR");
-    if(!tmp || !*tmp || strlen(tmp) > 32)
-        tmp = "/tmp";
-    snprintf(dir, size, "%s/%s.XXXXXX", tmp, tag);
+    return tmp && *tmp && strlen(tmp) <= 32 ? tmp : NULL;
+}
+
+int dc_dir_make(char *dir, size_t size, const char *tag) {
+    const char *tmp = dc_tmpdir();
+    snprintf(dir, size, "%s/%s.XXXXXX", tmp ? tmp : "/tmp", tag);
     return mkdtemp(dir) ? 0 : -1;
 }
 

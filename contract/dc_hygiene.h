@@ -17,9 +17,12 @@ int dc_fds_open(unsigned char *open, int max);
  * directory open between calls (not counted; reopened after a fork). */
 int dc_fds_count(void);
 
-/* Makes a private directory "<TMPDIR or /tmp>/<tag>.XXXXXX" in `dir`
- * (`size` bytes); a TMPDIR over 32 bytes is passed over, so that socket
- * paths inside stay under sun_path's 107.  0, or -1 with errno. */
+/* TMPDIR when it is set and at most 32 bytes long, else NULL: a longer one
+ * is passed over, so that socket paths inside stay under sun_path's 107. */
+const char *dc_tmpdir(void);
+
+/* Makes a private directory "<dc_tmpdir() or /tmp>/<tag>.XXXXXX" in `dir`
+ * (`size` bytes).  0, or -1 with errno. */
 int dc_dir_make(char *dir, size_t size, const char *tag);
 
 /* How many entries `dir` holds (not counting "." and ".."); -1 if it cannot

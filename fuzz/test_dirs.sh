@@ -17,7 +17,7 @@ prog=${1:-}
 
 work=$(mktemp -d "/tmp/dstd.XXXXXX") || exit 2
 live=""
-trap '[ -z "$live" ] || kill "$live" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+trap '[ -z "$live" ] || kill "$live" 2>/dev/null; rm -rf "$work" "$work.log"' EXIT INT TERM
 fail() { echo "test_dirs: FAIL: $*" >&2; ls -a "$work" >&2; exit 1; }
 
 ns=$(stat -L -c %i /proc/self/ns/pid) || exit 2

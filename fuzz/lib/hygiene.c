@@ -30,9 +30,12 @@ static void remove_dir(void) {
  * through its recently deleted inodes for each one).  TMPDIR, when set and
  * short (socket paths are limited to 107 bytes), still decides. */
 static const char *dir_base(void) {
-    const char *tmp = getenv("TMPDIR");
-    if(tmp && *tmp)
-        return strlen(tmp) > 32 ? "/tmp" : tmp;
+    const char *tmp = dc_tmpdir();
+    if(tmp)
+        return tmp;
+    const char *set = getenv("TMPDIR");
+    if(set && *set)
+        return "/tmp";      /* set, but too long for socket paths */
     return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
 }
 
@@ -57,7 +60,7 @@ static void remove_orphans(const char *base, unsigned long ns) {
         unsigned long their_ns;
         int pid, end = 0;
         if(sscanf(e->d_name, "dsfz.%lu.%d.%*6[A-Za-z0-9]%n", &their_ns, &pid, &end) != 2 ||
-           e->d_name[end] != '\0' || end == 0 || their_ns != ns || pid <= 0 ||
+           e->d_name[end] != '\0' || their_ns != ns || pid <= 0 ||
            kill(pid, 0) == 0 || errno != ESRCH)
             continue;
         char orphan[sizeof(dir)];
@@ -138,7 +141,8 @@ static void start_symbolizer(void) {
 
 /* Nothing between two inputs opens or closes an fd for good (libFuzzer and
  * the replay programs open a file only to read or write it whole, AFL++'s
- * persistent loop reads shared memory), and an input that leaves one more
+ * persistent loop reads shared memory; libFuzzer's symbolizer, the one fd
+ * pair it keeps, is started before the first count), and an input that leaves one more
  * ends the process with a finding (a known leak stays counted, as a count
  * before the next input would count it): so the count one input ended with
  * is the next one's baseline, and /proc/self/fd is listed once an input,
