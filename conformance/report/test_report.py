@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPORT = os.path.join(HERE, "report.py")
 sys.path.insert(0, HERE)
-import report  # noqa: E402
+from common import CATALOGUE, read_tsv  # noqa: E402
 
 ROW = "ipc_listen/EINVAL/null-address"          # a row libdill 2.14 crashes on
 LIST_ROW = "brecvl/EINVAL/not-same-list"
@@ -27,7 +27,7 @@ def criterion_json(path, outcomes):
     """outcomes: assertion id -> (Criterion status, [messages]); every other
     test of the catalogue passed."""
     suites = {}
-    for a in report.read_tsv(report.CATALOGUE):
+    for a in read_tsv(CATALOGUE):
         if not a["test"]:
             continue
         page, name = a["test"].split("::")
@@ -60,7 +60,7 @@ class Target(unittest.TestCase):
             expectations(self.expect, rows)
             args += ["--expect", self.expect]
         p = subprocess.run(args, capture_output=True, text=True)
-        verdicts = {r["id"]: r for r in report.read_tsv(os.path.join(self.dir, "out", "assertions.tsv"))}
+        verdicts = {r["id"]: r for r in read_tsv(os.path.join(self.dir, "out", "assertions.tsv"))}
         return p, verdicts
 
     def junit(self):
@@ -122,7 +122,7 @@ class Target(unittest.TestCase):
         p = subprocess.run([REPORT, "target", "/nonexistent.json", out, "t", "--unresolved", "did not build"],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 1)
-        rows = report.read_tsv(os.path.join(out, "assertions.tsv"))
+        rows = read_tsv(os.path.join(out, "assertions.tsv"))
         self.assertTrue(rows and all(r["status"] == "UNRESOLVED" for r in rows))
 
 
