@@ -97,7 +97,7 @@ static int kernel_says(const char *path, bool listening) {
     memcpy(sun.sun_path, path, strlen(path) + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
     if(fd < 0)
-        fz_finding("setup/socket/failed", "socket(2): %s", fz_errname(errno));
+        fz_finding("setup/socket/failed", "socket(2): %s", dc_errname(errno));
     int rc = listening ? bind(fd, (struct sockaddr *)&sun, sizeof(sun))
                        : connect(fd, (struct sockaddr *)&sun, sizeof(sun));
     int err = rc == 0 ? 0 : errno;
@@ -121,18 +121,18 @@ static int find_listener(const char *path) {
 
 static void judge(const char *fn, int want, int rc, int err) {
     char key[96];
-    if(rc == -1 && !fz_documented(fn[4] == 'l' ? FZ_IPC_LISTEN : FZ_IPC_CONNECT, err)) {
-        snprintf(key, sizeof(key), "%s/undocumented/%s", fn, fz_errname(err));
+    if(rc == -1 && !dc_documented(fn[4] == 'l' ? DC_IPC_LISTEN : DC_IPC_CONNECT, err)) {
+        snprintf(key, sizeof(key), "%s/undocumented/%s", fn, dc_errname(err));
         fz_finding(key, "an errno its ERRORS table lacks");
     }
     if(want == 0 && rc < 0) {
-        snprintf(key, sizeof(key), "%s/valid/%s", fn, fz_errname(err));
+        snprintf(key, sizeof(key), "%s/valid/%s", fn, dc_errname(err));
         fz_finding(key, "the kernel accepts this path; the call failed");
     }
     if(want != 0 && (rc != -1 || err != want)) {
-        snprintf(key, sizeof(key), "%s/%s/%s", fn, fz_errname(want),
-            rc == -1 ? fz_errname(err) : "succeeded");
-        fz_finding(key, "expected -1 with %s", fz_errname(want));
+        snprintf(key, sizeof(key), "%s/%s/%s", fn, dc_errname(want),
+            rc == -1 ? dc_errname(err) : "succeeded");
+        fz_finding(key, "expected -1 with %s", dc_errname(want));
     }
 }
 
@@ -163,7 +163,7 @@ static void do_listen(const char *path, bool mem) {
 static void exchange(int conn, int l) {
     int s = ipc_accept(listeners[l].h, now() + 1000);
     if(s < 0)
-        fz_finding("ipc_accept/after-connect/failed", "%s", fz_errname(errno));
+        fz_finding("ipc_accept/after-connect/failed", "%s", dc_errname(errno));
     char ping = 'p', got = 0;
     if(bsend(conn, &ping, 1, -1) != 0 || brecv(s, &got, 1, now() + 1000) != 0 ||
             got != ping)
@@ -222,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     for(int i = 0; i < nlisteners; i++)
         if(hclose(listeners[i].h) != 0)
-            fz_finding("hclose/listener/failed", "%s", fz_errname(errno));
+            fz_finding("hclose/listener/failed", "%s", dc_errname(errno));
     nlisteners = 0;
     fz_clean_dir();
     fz_check_fds(fds, "every listener was closed");

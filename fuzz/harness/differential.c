@@ -155,7 +155,7 @@ static int peer_trace(bool started, struct fz_trace *t) {
 
 static const char *outcome(const struct fz_step *s) {
     return s->outcome == 0 ? "ok" : s->outcome == 1 ? "handle"
-         : s->outcome == FZ_SKIPPED ? "skipped" : fz_errname(s->err);
+         : s->outcome == FZ_SKIPPED ? "skipped" : dc_errname(s->err);
 }
 
 /* The call a step made, NULL-buffer receives named apart (a target may
@@ -166,7 +166,7 @@ static const char *call_name(const struct fz_program *prog, const struct fz_step
     static char name[48];
     const struct fz_op *op = s->op < prog->n ? &prog->ops[s->op] : NULL;
     snprintf(name, sizeof(name), "%s%s%s", fz_op_name((enum fz_opcode)s->code),
-        op && (int)op->code == s->code && (op->code == OP_BRECV || op->code == OP_BRECVL)
+        op && (int)op->code == s->code && (op->code == FZ_OP_BRECV || op->code == FZ_OP_BRECVL)
             && (op->flags & FZ_FLAG_SKIP) ? "-null-buffer" : "",
         s->after_fd ? "-after-fd-call-failure" : "");
     return name;

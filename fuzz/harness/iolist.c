@@ -139,11 +139,11 @@ static void expect(const char *fn, const char *why, int rc, int err) {
     char key[64];
     bool bad = why != NULL;
     if(bad && (rc != -1 || err != EINVAL)) {
-        snprintf(key, sizeof(key), "%s/%s/%s", fn, why, rc == -1 ? fz_errname(err) : "succeeded");
+        snprintf(key, sizeof(key), "%s/%s/%s", fn, why, rc == -1 ? dc_errname(err) : "succeeded");
         fz_finding(key, "a malformed list (%s) must give EINVAL", why);
     }
     if(!bad && rc != 0) {
-        snprintf(key, sizeof(key), "%s/valid/%s", fn, fz_errname(err));
+        snprintf(key, sizeof(key), "%s/valid/%s", fn, dc_errname(err));
         fz_finding(key, "a valid list must be sent or received");
     }
 }
@@ -200,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for(int call = 0; call < MAX_CALLS && !fz_empty(&in); call++) {
         int pair[2];
         if(ipc_pair(pair) != 0)
-            fz_finding("ipc_pair/setup/failed", "%s", fz_errname(errno));
+            fz_finding("ipc_pair/setup/failed", "%s", dc_errname(errno));
         struct shape s;
         decode(&in, &s);
         one_call(&s, pair);

@@ -21,7 +21,7 @@
 
 /* Storage for a _mem variant when the operation asks for one.  It lives
  * until the program ends: ipc_pair_mem's holds both ends of a pair. */
-static void *storage(struct run *r, const struct fz_op *op, size_t size) {
+static void *storage(struct fz_run *r, const struct fz_op *op, size_t size) {
     if(!(op->flags & FZ_FLAG_MEM) || r->nmems == FZ_MAX_OPS * 2)
         return NULL;
     void *mem = calloc(1, size);
@@ -32,105 +32,105 @@ static void *storage(struct run *r, const struct fz_op *op, size_t size) {
 
 /* ipc_listen(3): EADDRINUSE when the address is taken, which a socket file
  * left by a closed listener still does. */
-void op_listen(struct run *r, const struct fz_op *op) {
-    int s = free_slot(r, op->a), a = op->b % FZ_NADDRS;
-    if(s == NONE)
+void fz_op_listen(struct fz_run *r, const struct fz_op *op) {
+    int s = fz_free_slot(r, op->a), a = op->b % FZ_NADDRS;
+    if(s == FZ_NONE)
         return;
-    struct expect x = path_exists(r, a) ? MUST_FAIL("address-in-use", EADDRINUSE)
-                                        : MUST_SUCCEED("free-address");
+    struct fz_expect x = fz_path_exists(r, a) ? FZ_MUST_FAIL("address-in-use", EADDRINUSE)
+                                        : FZ_MUST_SUCCEED("free-address");
     void *mem = storage(r, op, sizeof(struct ipc_listener_storage));
-    int h = mem ? ipc_listen_mem(addr_path(a), BACKLOG, mem)
-                : ipc_listen(addr_path(a), BACKLOG);
+    int h = mem ? ipc_listen_mem(fz_addr_path(a), FZ_BACKLOG, mem)
+                : ipc_listen(fz_addr_path(a), FZ_BACKLOG);
     int err = errno;
-    bound(r, a, h >= 0);
-    if(!judge(r, FZ_IPC_LISTEN, &x, h, err, true))
+    fz_bound(r, a, h >= 0);
+    if(!fz_judge(r, DC_IPC_LISTEN, &x, h, err, true))
         return;
-    set_slot(r, s, LISTENER, h, mem);
+    fz_set_slot(r, s, FZ_LISTENER, h, mem);
     r->slots[s].addr = a;
 }
 
 /* ipc_listener_fromfd(3) of a listening socket the harness made itself. */
-void op_listener_fromfd(struct run *r, const struct fz_op *op) {
-    int s = free_slot(r, op->a), a = op->b % FZ_NADDRS;
-    if(s == NONE || path_exists(r, a))
+void fz_op_listener_fromfd(struct fz_run *r, const struct fz_op *op) {
+    int s = fz_free_slot(r, op->a), a = op->b % FZ_NADDRS;
+    if(s == FZ_NONE || fz_path_exists(r, a))
         return;
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
-    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", addr_path(a));
+    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", fz_addr_path(a));
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if(fd < 0)
         return;
     bool ok = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-    bound(r, a, ok);
-    if(!ok || listen(fd, BACKLOG) != 0) {
+    fz_bound(r, a, ok);
+    if(!ok || listen(fd, FZ_BACKLOG) != 0) {
         close(fd);
         return;
     }
     void *mem = storage(r, op, sizeof(struct ipc_listener_storage));
     int h = mem ? ipc_listener_fromfd_mem(fd, mem) : ipc_listener_fromfd(fd);
-    struct expect x = MUST_SUCCEED("listening-fd");
-    if(!judge(r, FZ_IPC_LISTENER_FROMFD, &x, h, errno, true)) {
+    struct fz_expect x = FZ_MUST_SUCCEED("listening-fd");
+    if(!fz_judge(r, DC_IPC_LISTENER_FROMFD, &x, h, errno, true)) {
         close(fd);
         return;
     }
-    set_slot(r, s, LISTENER, h, mem);
+    fz_set_slot(r, s, FZ_LISTENER, h, mem);
     r->slots[s].addr = a;
 }
 
 /* ipc_connect(3): ENOENT when nothing is at the address, ECONNREFUSED when
  * a socket file is there but nobody listens. */
-void op_connect(struct run *r, const struct fz_op *op) {
-    int s = free_slot(r, op->a), a = op->b % FZ_NADDRS;
-    int l = listener_on(r, a);
-    if(s == NONE || (l != NONE && r->slots[l].npending == MAX_PENDING))
+void fz_op_connect(struct fz_run *r, const struct fz_op *op) {
+    int s = fz_free_slot(r, op->a), a = op->b % FZ_NADDRS;
+    int l = fz_listener_on(r, a);
+    if(s == FZ_NONE || (l != FZ_NONE && r->slots[l].npending == FZ_MAX_PENDING))
         return;
-    struct expect x = l != NONE ? MUST_SUCCEED("listening")
-        : path_exists(r, a) ? MUST_FAIL("nobody-listening", ECONNREFUSED)
-        : MUST_FAIL("no-such-file", ENOENT);
+    struct fz_expect x = l != FZ_NONE ? FZ_MUST_SUCCEED("listening")
+        : fz_path_exists(r, a) ? FZ_MUST_FAIL("nobody-listening", ECONNREFUSED)
+        : FZ_MUST_FAIL("no-such-file", ENOENT);
     void *mem = storage(r, op, sizeof(struct ipc_storage));
-    int64_t dl = deadline(r, op->dl, true);
-    int h = mem ? ipc_connect_mem(addr_path(a), mem, dl) : ipc_connect(addr_path(a), dl);
-    int e = new_ep(r);
-    if(!judge(r, FZ_IPC_CONNECT, &x, h, errno, true) || e == NONE) {
+    int64_t dl = fz_deadline(r, op->dl, true);
+    int h = mem ? ipc_connect_mem(fz_addr_path(a), mem, dl) : ipc_connect(fz_addr_path(a), dl);
+    int e = fz_new_ep(r);
+    if(!fz_judge(r, DC_IPC_CONNECT, &x, h, errno, true) || e == FZ_NONE) {
         if(h >= 0)
             hclose(h);
         return;
     }
-    set_slot(r, s, CONN, h, mem);
+    fz_set_slot(r, s, FZ_CONN, h, mem);
     r->slots[s].ep = e;
-    if(l != NONE)
+    if(l != FZ_NONE)
         r->slots[l].pending[r->slots[l].npending++] = e;
     else
         r->eps[e].reset = true;   /* connected to a listener we do not know */
 }
 
 /* ipc_accept(3): takes the oldest connection waiting on the listener. */
-void op_accept(struct run *r, const struct fz_op *op) {
-    int h, l, s = free_slot(r, op->b);
-    if(s == NONE || !resolve(r, op->a, &h, &l))
+void fz_op_accept(struct fz_run *r, const struct fz_op *op) {
+    int h, l, s = fz_free_slot(r, op->b);
+    if(s == FZ_NONE || !fz_resolve(r, op->a, &h, &l))
         return;
-    struct expect x;
+    struct fz_expect x;
     bool ready = false;
-    if(l == NONE)
-        x = MUST_FAIL("bad-handle", EBADF);
-    else if(r->slots[l].kind != LISTENER)
-        x = MUST_FAIL("not-a-listener", ENOTSUP);
+    if(l == FZ_NONE)
+        x = FZ_MUST_FAIL("bad-handle", EBADF);
+    else if(r->slots[l].kind != FZ_LISTENER)
+        x = FZ_MUST_FAIL("not-a-listener", ENOTSUP);
     else if(r->slots[l].npending > 0)
-        x = MUST_SUCCEED("connection-waiting"), ready = true;
+        x = FZ_MUST_SUCCEED("connection-waiting"), ready = true;
     else
-        x = MUST_FAIL("nothing-waiting", ETIMEDOUT);
+        x = FZ_MUST_FAIL("nothing-waiting", ETIMEDOUT);
     void *mem = storage(r, op, sizeof(struct ipc_storage));
-    int64_t dl = deadline(r, op->dl, ready || l == NONE || r->slots[l].kind != LISTENER);
+    int64_t dl = fz_deadline(r, op->dl, ready || l == FZ_NONE || r->slots[l].kind != FZ_LISTENER);
     int c = mem ? ipc_accept_mem(h, mem, dl) : ipc_accept(h, dl);
-    int e = new_ep(r);
-    if(!judge(r, FZ_IPC_ACCEPT, &x, c, errno, true) || e == NONE || !ready) {
+    int e = fz_new_ep(r);
+    if(!fz_judge(r, DC_IPC_ACCEPT, &x, c, errno, true) || e == FZ_NONE || !ready) {
         if(c >= 0)
             hclose(c);
         return;
     }
-    struct slot *ls = &r->slots[l];
+    struct fz_slot *ls = &r->slots[l];
     int client = ls->pending[0];
     memmove(ls->pending, ls->pending + 1, sizeof(int) * (size_t)--ls->npending);
-    set_slot(r, s, CONN, c, mem);
+    fz_set_slot(r, s, FZ_CONN, c, mem);
     r->slots[s].ep = e;
     r->eps[e].peer = client;
     r->eps[client].peer = e;
@@ -138,14 +138,14 @@ void op_accept(struct run *r, const struct fz_op *op) {
 
 /* Two connected endpoints in two slots, from ipc_pair(3) or from a
  * socketpair handed to ipc_fromfd(3). */
-void make_pair(struct run *r, const struct fz_op *op, bool fromfd) {
-    int s0 = free_slot(r, op->a);
-    if(s0 == NONE)
+void fz_make_pair(struct fz_run *r, const struct fz_op *op, bool fromfd) {
+    int s0 = fz_free_slot(r, op->a);
+    if(s0 == FZ_NONE)
         return;
-    r->slots[s0].kind = BUNDLE;               /* reserve it while looking */
-    int s1 = free_slot(r, op->a);
-    r->slots[s0].kind = EMPTY;
-    if(s1 == NONE)
+    r->slots[s0].kind = FZ_BUNDLE;               /* reserve it while looking */
+    int s1 = fz_free_slot(r, op->a);
+    r->slots[s0].kind = FZ_EMPTY;
+    if(s1 == FZ_NONE)
         return;
     int h[2] = {-1, -1}, rc;
     void *mem[2] = {NULL, NULL};
@@ -156,7 +156,7 @@ void make_pair(struct run *r, const struct fz_op *op, bool fromfd) {
         for(int i = 0; i < 2; i++) {
             mem[i] = storage(r, op, sizeof(struct ipc_storage));
             h[i] = mem[i] ? ipc_fromfd_mem(fds[i], mem[i]) : ipc_fromfd(fds[i]);
-            if(!judge(r, FZ_IPC_FROMFD, &MUST_SUCCEED("socket"),
+            if(!fz_judge(r, DC_IPC_FROMFD, &FZ_MUST_SUCCEED("socket"),
                     h[i], errno, true))
                 close(fds[i]);
         }
@@ -164,32 +164,32 @@ void make_pair(struct run *r, const struct fz_op *op, bool fromfd) {
     } else {
         mem[0] = storage(r, op, sizeof(struct ipc_pair_storage));
         rc = mem[0] ? ipc_pair_mem(mem[0], h) : ipc_pair(h);
-        judge(r, FZ_IPC_PAIR, &MUST_SUCCEED("always"), rc, errno, false);
+        fz_judge(r, DC_IPC_PAIR, &FZ_MUST_SUCCEED("always"), rc, errno, false);
     }
-    int e0 = new_ep(r), e1 = new_ep(r);
-    if(rc != 0 || e1 == NONE) {
+    int e0 = fz_new_ep(r), e1 = fz_new_ep(r);
+    if(rc != 0 || e1 == FZ_NONE) {
         for(int i = 0; i < 2; i++)
             if(h[i] >= 0)
                 hclose(h[i]);
         return;
     }
     /* ipc_pair_mem's storage holds both ends: the first slot owns it. */
-    set_slot(r, s0, CONN, h[0], mem[0]);
-    set_slot(r, s1, CONN, h[1], mem[1]);
+    fz_set_slot(r, s0, FZ_CONN, h[0], mem[0]);
+    fz_set_slot(r, s1, FZ_CONN, h[1], mem[1]);
     r->slots[s0].ep = e0;
     r->slots[s1].ep = e1;
     r->eps[e0].peer = e1;
     r->eps[e1].peer = e0;
 }
 
-void op_bundle(struct run *r, const struct fz_op *op) {
-    int s = free_slot(r, op->a);
-    if(s == NONE)
+void fz_op_bundle(struct fz_run *r, const struct fz_op *op) {
+    int s = fz_free_slot(r, op->a);
+    if(s == FZ_NONE)
         return;
     void *mem = storage(r, op, sizeof(struct bundle_storage));
     int h = mem ? bundle_mem(mem) : bundle();
     if(h < 0) {
         return;
     }
-    set_slot(r, s, BUNDLE, h, mem);
+    fz_set_slot(r, s, FZ_BUNDLE, h, mem);
 }

@@ -21,37 +21,37 @@ static bool verbose(void) {
     return v;
 }
 
-static void step(struct run *r, const struct fz_op *op) {
+static void step(struct fz_run *r, const struct fz_op *op) {
     r->code = op->code;
     r->after_fd = false;
     if(verbose())
         fprintf(stderr, "op %d: %s\n", r->op, fz_op_name(op->code));
     switch(op->code) {
-    case OP_LISTEN: op_listen(r, op); break;
-    case OP_LISTENER_FROMFD: op_listener_fromfd(r, op); break;
-    case OP_CONNECT: op_connect(r, op); break;
-    case OP_ACCEPT: op_accept(r, op); break;
-    case OP_PAIR: make_pair(r, op, false); break;
-    case OP_FROMFD: make_pair(r, op, true); break;
-    case OP_BSEND: op_send(r, op, false); break;
-    case OP_BSENDL: op_send(r, op, true); break;
-    case OP_BRECV: op_recv(r, op, false); break;
-    case OP_BRECVL: op_recv(r, op, true); break;
-    case OP_DONE: op_done(r, op); break;
-    case OP_IPC_CLOSE: op_ipc_close(r, op); break;
-    case OP_HCLOSE: op_hclose(r, op); break;
-    case OP_GO_RECV: op_go_recv(r, op); break;
-    case OP_BUNDLE: op_bundle(r, op); break;
-    case OP_YIELD: op_yield(r, op); break;
-    case OP_SENDFD: op_sendfd(r, op); break;
-    case OP_RECVFD: op_recvfd(r, op); break;
+    case FZ_OP_LISTEN: fz_op_listen(r, op); break;
+    case FZ_OP_LISTENER_FROMFD: fz_op_listener_fromfd(r, op); break;
+    case FZ_OP_CONNECT: fz_op_connect(r, op); break;
+    case FZ_OP_ACCEPT: fz_op_accept(r, op); break;
+    case FZ_OP_PAIR: fz_make_pair(r, op, false); break;
+    case FZ_OP_FROMFD: fz_make_pair(r, op, true); break;
+    case FZ_OP_BSEND: fz_op_send(r, op, false); break;
+    case FZ_OP_BSENDL: fz_op_send(r, op, true); break;
+    case FZ_OP_BRECV: fz_op_recv(r, op, false); break;
+    case FZ_OP_BRECVL: fz_op_recv(r, op, true); break;
+    case FZ_OP_DONE: fz_op_done(r, op); break;
+    case FZ_OP_IPC_CLOSE: fz_op_ipc_close(r, op); break;
+    case FZ_OP_HCLOSE: fz_op_hclose(r, op); break;
+    case FZ_OP_GO_RECV: fz_op_go_recv(r, op); break;
+    case FZ_OP_BUNDLE: fz_op_bundle(r, op); break;
+    case FZ_OP_YIELD: fz_op_yield(r, op); break;
+    case FZ_OP_SENDFD: fz_op_sendfd(r, op); break;
+    case FZ_OP_RECVFD: fz_op_recvfd(r, op); break;
     default: break;
     }
 }
 
 void fz_execute(const struct fz_program *prog, enum fz_mode mode,
         struct fz_trace *trace) {
-    static struct run r;
+    static struct fz_run r;
     memset(&r, 0, sizeof(r));
     r.mode = mode;
     r.trace = trace;
@@ -64,11 +64,11 @@ void fz_execute(const struct fz_program *prog, enum fz_mode mode,
         step(&r, &prog->ops[r.op]);
     /* Coroutines first: none may outlive the connection it waits on. */
     for(int s = 0; s < FZ_NSLOTS; s++)
-        if(r.slots[s].kind == COROUTINE)
-            close_slot(&r, s);
+        if(r.slots[s].kind == FZ_COROUTINE)
+            fz_close_slot(&r, s);
     for(int s = 0; s < FZ_NSLOTS; s++)
-        if(r.slots[s].kind != EMPTY)
-            close_slot(&r, s);
+        if(r.slots[s].kind != FZ_EMPTY)
+            fz_close_slot(&r, s);
     for(int i = 0; i < r.nmems; i++)
         free(r.mems[i]);
 }

@@ -107,11 +107,11 @@ void fz_save_input(const uint8_t *data, size_t size) {
         return;   /* a copy for a crash; nothing to do about a full disk */
 }
 
-void fz_check_documented(enum fz_fn fn, int rc, int err) {
-    if(rc == -1 && !fz_documented(fn, err)) {
+void fz_check_documented(enum dc_fn fn, int rc, int err) {
+    if(rc == -1 && !dc_documented(fn, err)) {
         char key[96];
-        snprintf(key, sizeof(key), "%s/undocumented/%s", fz_fn_name(fn),
-            fz_errname(err));
+        snprintf(key, sizeof(key), "%s/undocumented/%s", dc_fn_name(fn),
+            dc_errname(err));
         fz_finding(key, "failed with an errno its ERRORS table lacks");
     }
 }

@@ -90,32 +90,14 @@ void fz_check_fds(int baseline, const char *where);
 /*  The contract: each function's ERRORS table (contract/dc_errors.h)        */
 /******************************************************************************/
 
-/* The functions the harnesses judge, under the contract layer's numbers. */
-enum fz_fn {
-    FZ_IPC_LISTEN = DC_IPC_LISTEN, FZ_IPC_ACCEPT = DC_IPC_ACCEPT,
-    FZ_IPC_CONNECT = DC_IPC_CONNECT, FZ_IPC_PAIR = DC_IPC_PAIR,
-    FZ_IPC_FROMFD = DC_IPC_FROMFD, FZ_IPC_LISTENER_FROMFD = DC_IPC_LISTENER_FROMFD,
-    FZ_IPC_DONE = DC_IPC_DONE, FZ_IPC_CLOSE = DC_IPC_CLOSE,
-    FZ_IPC_SENDFD = DC_IPC_SENDFD, FZ_IPC_RECVFD = DC_IPC_RECVFD,
-    FZ_BSEND = DC_BSEND, FZ_BRECV = DC_BRECV, FZ_BSENDL = DC_BSENDL,
-    FZ_BRECVL = DC_BRECVL, FZ_HCLOSE = DC_HCLOSE, FZ_MSLEEP = DC_MSLEEP
-};
-
-static inline const char *fz_fn_name(enum fz_fn fn) {
-    return dc_fn_name((enum dc_fn)fn);
-}
-
-/* True when `err` is in the function's ERRORS table. */
-static inline bool fz_documented(enum fz_fn fn, int err) {
-    return dc_documented((enum dc_fn)fn, err);
-}
-
-/* "EPIPE", ..., "0" for success, "E<number>" for a number without a name. */
-#define fz_errname dc_errname
+/* The harnesses name the functions they judge by the contract layer's
+ * numbers (enum dc_fn) and ask it for names, tables and errno names
+ * (dc_fn_name, dc_documented, dc_errname): one spelling of the contract
+ * for both judges, this one and the conformance suite. */
 
 /* Every failed call must fail with an errno its page lists: a finding
  * "<fn>/undocumented/<errno>" otherwise. */
-void fz_check_documented(enum fz_fn fn, int rc, int err);
+void fz_check_documented(enum dc_fn fn, int rc, int err);
 
 /* Reads or writes all `n` bytes of a pipe: 0, or -1 at EOF or an error.
  * The differential harness and its peer speak through it. */

@@ -1,5 +1,5 @@
 /* The judge: holds each call's outcome against the man pages' promise
- * (struct expect) in FZ_ORACLE mode, and records it as a step of the trace
+ * (struct fz_expect) in FZ_ORACLE mode, and records it as a step of the trace
  * in either mode. */
 #include <stdarg.h>
 #include <errno.h>
@@ -13,18 +13,18 @@
 
 #include "model.h"
 
-void finding(enum fz_fn fn, const char *situation, const char *observed,
+void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
         const char *fmt, ...) {
     char key[128], detail[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    snprintf(key, sizeof(key), "%s/%s/%s", fz_fn_name(fn), situation, observed);
+    snprintf(key, sizeof(key), "%s/%s/%s", dc_fn_name(fn), situation, observed);
     fz_finding(key, "%s", detail);
 }
 
-static void record(struct run *r, int rc, int err, bool open) {
+static void record(struct fz_run *r, int rc, int err, bool open) {
     const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
     if(!r->trace || r->trace->n == room)
         return;
@@ -38,7 +38,7 @@ static void record(struct run *r, int rc, int err, bool open) {
     s->open = open;
 }
 
-static bool allowed_errno(const struct expect *x, int err) {
+static bool allowed_errno(const struct fz_expect *x, int err) {
     if(x->errs[0] == 0)
         return true;
     for(int i = 0; i < 3 && x->errs[i]; i++)
@@ -47,17 +47,17 @@ static bool allowed_errno(const struct expect *x, int err) {
     return false;
 }
 
-static bool contradicts(const struct expect *x, int rc, int err) {
+static bool contradicts(const struct fz_expect *x, int rc, int err) {
     return rc == -1 ? !x->may_fail || !allowed_errno(x, err) : !x->may_succeed;
 }
 
 /* Whether the promise admits more than one outcome: success or failure,
  * or a choice of errnos (none listed: any of the ERRORS table). */
-static bool leaves_open(const struct expect *x) {
+static bool leaves_open(const struct fz_expect *x) {
     return x->may_fail && (x->may_succeed || x->errs[0] == 0 || x->errs[1] != 0);
 }
 
-bool judge(struct run *r, enum fz_fn fn, const struct expect *x,
+bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
         int rc, int err, bool returns_handle) {
     bool was_lost = r->lost, contradicted = contradicts(x, rc, err);
     /* After a failed fd call the outcome is the project's reading
@@ -69,28 +69,28 @@ bool judge(struct run *r, enum fz_fn fn, const struct expect *x,
     if(r->mode != FZ_ORACLE || was_lost)
         return rc != -1;
     if(rc < -1 || (!returns_handle && rc > 0))
-        finding(fn, "shape", "bad-return", "op %d returned %d", r->op, rc);
+        fz_call_finding(fn, "shape", "bad-return", "op %d returned %d", r->op, rc);
     if(rc != -1) {
         if(!x->may_succeed)
-            finding(fn, x->situation, "succeeded",
+            fz_call_finding(fn, x->situation, "succeeded",
                 "op %d succeeded; expected -1 with %s", r->op,
-                fz_errname(x->errs[0]));
+                dc_errname(x->errs[0]));
         return true;
     }
     fz_check_documented(fn, rc, err);
     if(!x->may_fail) {
-        finding(fn, x->situation, fz_errname(err),
-            "op %d failed with %s; expected success", r->op, fz_errname(err));
+        fz_call_finding(fn, x->situation, dc_errname(err),
+            "op %d failed with %s; expected success", r->op, dc_errname(err));
         return false;
     }
     if(allowed_errno(x, err))
         return false;
-    finding(fn, x->situation, fz_errname(err), "op %d failed with %s; expected %s",
-        r->op, fz_errname(err), fz_errname(x->errs[0]));
+    fz_call_finding(fn, x->situation, dc_errname(err), "op %d failed with %s; expected %s",
+        r->op, dc_errname(err), dc_errname(x->errs[0]));
     return false;
 }
 
-void skip_step(struct run *r) {
+void fz_skip_step(struct fz_run *r) {
     if(!r->trace)
         return;
     record(r, 0, 0, false);

@@ -27,14 +27,14 @@ void fz_decode(const uint8_t *data, size_t size, struct fz_program *prog) {
 }
 
 static const char *names[FZ_NOPS] = {
-    [OP_LISTEN] = "ipc_listen", [OP_CONNECT] = "ipc_connect",
-    [OP_ACCEPT] = "ipc_accept", [OP_PAIR] = "ipc_pair",
-    [OP_FROMFD] = "ipc_fromfd", [OP_LISTENER_FROMFD] = "ipc_listener_fromfd",
-    [OP_BSEND] = "bsend", [OP_BRECV] = "brecv", [OP_BSENDL] = "bsendl",
-    [OP_BRECVL] = "brecvl", [OP_DONE] = "ipc_done",
-    [OP_IPC_CLOSE] = "ipc_close", [OP_HCLOSE] = "hclose",
-    [OP_GO_RECV] = "go(brecv -1)", [OP_BUNDLE] = "bundle",
-    [OP_YIELD] = "yield", [OP_SENDFD] = "ipc_sendfd", [OP_RECVFD] = "ipc_recvfd",
+    [FZ_OP_LISTEN] = "ipc_listen", [FZ_OP_CONNECT] = "ipc_connect",
+    [FZ_OP_ACCEPT] = "ipc_accept", [FZ_OP_PAIR] = "ipc_pair",
+    [FZ_OP_FROMFD] = "ipc_fromfd", [FZ_OP_LISTENER_FROMFD] = "ipc_listener_fromfd",
+    [FZ_OP_BSEND] = "bsend", [FZ_OP_BRECV] = "brecv", [FZ_OP_BSENDL] = "bsendl",
+    [FZ_OP_BRECVL] = "brecvl", [FZ_OP_DONE] = "ipc_done",
+    [FZ_OP_IPC_CLOSE] = "ipc_close", [FZ_OP_HCLOSE] = "hclose",
+    [FZ_OP_GO_RECV] = "go(brecv -1)", [FZ_OP_BUNDLE] = "bundle",
+    [FZ_OP_YIELD] = "yield", [FZ_OP_SENDFD] = "ipc_sendfd", [FZ_OP_RECVFD] = "ipc_recvfd",
 };
 
 bool fz_absent(const char *fn) {
@@ -66,8 +66,8 @@ const char *fz_op_name(enum fz_opcode code) {
 static const char *operand(uint8_t v, char *buf, size_t n) {
     static const char *special[] = {"-1", "0", "INT_MAX", "last-closed",
         "never-issued", "INT_MIN", "a-coroutine-or-bundle", "a-listener"};
-    if(v >= SP_MINUS_ONE)
-        return special[v - SP_MINUS_ONE];
+    if(v >= FZ_SP_MINUS_ONE)
+        return special[v - FZ_SP_MINUS_ONE];
     snprintf(buf, n, "slot%d", v % FZ_NSLOTS);
     return buf;
 }
@@ -84,45 +84,45 @@ void fz_print(const struct fz_program *prog, FILE *out) {
         const char *mem = (op->flags & FZ_FLAG_MEM) ? "_mem" : "";
         fprintf(out, "%2d: ", i);
         switch(op->code) {
-        case OP_LISTEN: case OP_LISTENER_FROMFD:
+        case FZ_OP_LISTEN: case FZ_OP_LISTENER_FROMFD:
             fprintf(out, "%s%s(addr%d) -> slot%d\n", names[op->code], mem,
                 op->b % FZ_NADDRS, op->a % FZ_NSLOTS);
             break;
-        case OP_CONNECT:
+        case FZ_OP_CONNECT:
             fprintf(out, "ipc_connect%s(addr%d, %s) -> slot%d\n", mem,
                 op->b % FZ_NADDRS, deadline(op->dl), op->a % FZ_NSLOTS);
             break;
-        case OP_ACCEPT:
+        case FZ_OP_ACCEPT:
             fprintf(out, "ipc_accept%s(%s, %s) -> slot%d\n", mem,
                 operand(op->a, a, sizeof(a)), deadline(op->dl), op->b % FZ_NSLOTS);
             break;
-        case OP_PAIR: case OP_FROMFD: case OP_BUNDLE:
+        case FZ_OP_PAIR: case FZ_OP_FROMFD: case FZ_OP_BUNDLE:
             fprintf(out, "%s%s() -> slot%d\n", names[op->code], mem,
                 op->a % FZ_NSLOTS);
             break;
-        case OP_BSEND: case OP_BRECV: case OP_BSENDL: case OP_BRECVL:
+        case FZ_OP_BSEND: case FZ_OP_BRECV: case FZ_OP_BSENDL: case FZ_OP_BRECVL:
             fprintf(out, "%s(%s, %zu bytes%s, %s)\n", names[op->code],
                 operand(op->a, a, sizeof(a)), op->len,
                 (op->flags & FZ_FLAG_SKIP) ? ", NULL buffer" : "",
                 deadline(op->dl));
             break;
-        case OP_SENDFD:
+        case FZ_OP_SENDFD:
             fprintf(out, "ipc_sendfd(%s, %s, %s)\n", operand(op->a, a, sizeof(a)),
                 (op->flags & FZ_FLAG_SKIP) ? "-1" : "a pipe", deadline(op->dl));
             break;
-        case OP_RECVFD:
-        case OP_DONE: case OP_IPC_CLOSE:
+        case FZ_OP_RECVFD:
+        case FZ_OP_DONE: case FZ_OP_IPC_CLOSE:
             fprintf(out, "%s(%s, %s)\n", names[op->code],
                 operand(op->a, a, sizeof(a)), deadline(op->dl));
             break;
-        case OP_HCLOSE:
+        case FZ_OP_HCLOSE:
             fprintf(out, "hclose(%s)\n", operand(op->a, a, sizeof(a)));
             break;
-        case OP_GO_RECV:
+        case FZ_OP_GO_RECV:
             fprintf(out, "go(brecv(%s, 1 byte, -1)) -> slot%d\n",
                 operand(op->a, a, sizeof(a)), op->b % FZ_NSLOTS);
             break;
-        case OP_YIELD:
+        case FZ_OP_YIELD:
             fprintf(out, "%s\n", (op->len & 1) ? "msleep(now()+1)" : "yield()");
             break;
         default:

@@ -36,18 +36,19 @@ def program_h():
 
 H = program_h()
 # handles / differential: operations of program.h, five bytes each; seeds
-# name them by their opcode without OP_, in lower case.
-OPS = [k[3:].lower() for k, v in sorted(H.items(), key=lambda kv: kv[1])
-       if k.startswith("OP_")]
-assert [H["OP_" + o.upper()] for o in OPS] == list(range(H["FZ_NOPS"]))
+# name them by their opcode without FZ_OP_, in lower case.
+OPS = [k[6:].lower() for k, v in sorted(H.items(), key=lambda kv: kv[1])
+       if k.startswith("FZ_OP_")]
+assert [H["FZ_OP_" + o.upper()] for o in OPS] == list(range(H["FZ_NOPS"]))
 # The readable names of program.h's special operands and deadline modes.
 SPECIAL = {alias: H[name] for alias, name in [
-    ("-1", "SP_MINUS_ONE"), ("0", "SP_ZERO"), ("INT_MAX", "SP_INT_MAX"),
-    ("last-closed", "SP_LAST_CLOSED"), ("never-issued", "SP_NEVER_ISSUED"),
-    ("INT_MIN", "SP_INT_MIN"), ("cr-or-bundle", "SP_COROUTINE_OR_BUNDLE"),
-    ("listener", "SP_LISTENER")]}
+    ("-1", "FZ_SP_MINUS_ONE"), ("0", "FZ_SP_ZERO"), ("INT_MAX", "FZ_SP_INT_MAX"),
+    ("last-closed", "FZ_SP_LAST_CLOSED"), ("never-issued", "FZ_SP_NEVER_ISSUED"),
+    ("INT_MIN", "FZ_SP_INT_MIN"), ("cr-or-bundle", "FZ_SP_COROUTINE_OR_BUNDLE"),
+    ("listener", "FZ_SP_LISTENER")]}
 DL = {alias: H[name] for alias, name in [
-    ("0", "DL_ZERO"), ("-1", "DL_INFINITE"), ("timed", "DL_TIMED"), ("past", "DL_PAST")]}
+    ("0", "FZ_DL_ZERO"), ("-1", "FZ_DL_INFINITE"), ("timed", "FZ_DL_TIMED"),
+    ("past", "FZ_DL_PAST")]}
 MEM, SKIP = H["FZ_FLAG_MEM"], H["FZ_FLAG_SKIP"]
 
 
