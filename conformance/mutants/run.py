@@ -5,13 +5,14 @@ caught: one that survives means the suite cannot see that mistake.
 
   run.py BUILD_DIR REPORT_DIR [--only ID,...]
 """
-import json
 import os
 import shutil
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "conformance", "report"))
+from results import read_results  # noqa: E402  (the report's own reader)
 CATALOGUE = os.path.join(ROOT, "conformance", "mutants", "catalogue.tsv")
 OK = ("PASSED", "SKIPPED")
 
@@ -44,26 +45,25 @@ def copy_tree(dst):
 
 
 def caught_by(build, json_path):
-    """Failing tests of one suite run, or None if the build failed."""
+    """Failing tests of one suite run, or None if the build failed.  The
+    results are read as ci/conformance reads them: the suite's verdict
+    record, checked against criterion.json, whatever the messages hold."""
     b = sh(["cmake", "--build", build, "--target", "dillspec-conformance", "-j2"])
     if b.returncode != 0:
         return None, b.stdout[-2000:]
     exe = os.path.join(build, "conformance", "dillspec-conformance")
+    record = json_path[:-len(".json")] + ".record"
     try:
-        sh([exe, "-j2", "--json=" + json_path], timeout=600)
+        subprocess.run([exe, "-j2", "--json=" + json_path], timeout=600, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=dict(os.environ, DILLSPEC_RECORD=record))
     except subprocess.TimeoutExpired:
         return ["(the whole run timed out)"], ""
-    try:
-        with open(json_path, errors="replace") as f:
-            data = json.loads(f.read(), strict=False)
-    except (OSError, ValueError):
-        return ["(no report: the runner died)"], ""
-    failed = []
-    for suite in data.get("test_suites", []):
-        page = suite["name"].replace("dill_", "", 1)
-        for t in suite.get("tests", []):
-            if t["status"] not in OK:
-                failed.append("%s::%s" % (page, t["name"]))
+    outcomes, problems = read_results(record, json_path)
+    if not outcomes:
+        return ["(no results: %s)" % "; ".join(problems)], ""
+    failed = sorted(t for t, o in outcomes.items() if o.status not in OK)
+    if problems and not failed:
+        failed = ["(results not fully read: %s)" % problems[0]]
     return failed, ""
 
 

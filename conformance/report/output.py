@@ -1,8 +1,10 @@
 """What a run writes: junit.xml (red exactly when the run fails) and the
-Markdown matrix, one column per target."""
+Markdown matrix, one column per target.  Evidence is any text a test or
+its target printed: each format gets it as common.printable() shows it,
+escaped for that format."""
 import re
 
-from common import OK, VERDICTS
+from common import OK, VERDICTS, printable
 
 
 def count(rows):
@@ -13,9 +15,26 @@ def count(rows):
 
 
 def xml_attr(text):
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "?", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("\n", "&#10;"))
+    """Any text as an XML attribute value (printable() leaves no character
+    XML 1.0 forbids)."""
+    return (printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+# What Markdown (CommonMark and GitHub's tables) would read as markup;
+# each is shown as itself once a backslash precedes it.
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~$])")
+
+
+def md(text):
+    """Any text as Markdown inline text that renders as printable(text)."""
+    return MD_SPECIAL.sub(r"\\\1", printable(text))
+
+
+def nothing_checked(row):
+    """A test that ran and found nothing to check (UNTESTED from the test
+    itself, not a waiver of the catalogue)."""
+    return row["status"] == "UNTESTED" and not row.get("waiver")
 
 
 def write_junit(path, name, rows):
@@ -25,7 +44,7 @@ def write_junit(path, name, rows):
     of failures."""
     bad = sum(1 for r in rows if r["status"] not in OK)
     skipped = sum(1 for r in rows if r["status"] in OK and r["status"] != "PASS")
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         f.write('<testsuites name="dillspec conformance" tests="%d" failures="%d" errors="0" skipped="%d">\n'
                 % (len(rows), bad, skipped))
@@ -46,27 +65,59 @@ def write_junit(path, name, rows):
     return bad
 
 
-def write_matrix(path, names, by_target):
-    ids = sorted({r["id"] for rows in by_target.values() for r in rows})
+def cell(row, ref_row):
+    """A row's verdict on one target, flagged when the test found nothing
+    to check there (and ref, when it is in the run, checked it)."""
+    if row is None:
+        return "-"
+    if nothing_checked(row) and (ref_row is None or ref_row["status"] == "PASS"):
+        return "UNTESTED (!)"
+    return row["status"]
+
+
+def differs(cells):
+    return len(set(cells)) > 1
+
+
+def matrix_rows(names, by_target):
+    """(id, clause, [row or None per target]) for every assertion: rows whose
+    verdicts differ between targets first, then rows not PASS everywhere,
+    then the rest, each group by id."""
     index = {n: {r["id"]: r for r in by_target[n]} for n in names}
-    with open(path, "w") as f:
+    ids = sorted({r["id"] for rows in by_target.values() for r in rows})
+    out = []
+    for i in ids:
+        rows = [index[n].get(i) for n in names]
+        clause = next((r["clause"] for r in rows if r), "")
+        out.append((i, clause, rows))
+    def key(item):
+        statuses = [r["status"] if r else "-" for r in item[2]]
+        return (not differs(statuses), all(s == "PASS" for s in statuses), item[0])
+    return sorted(out, key=key)
+
+
+def write_matrix(path, names, by_target):
+    ref = "ref" if "ref" in names else None
+    with open(path, "w", encoding="utf-8") as f:
         f.write("# dillspec conformance\n\n")
-        f.write("| verdict | " + " | ".join(names) + " |\n")
+        f.write("| verdict | " + " | ".join(md(n) for n in names) + " |\n")
         f.write("|---|" + "---|" * len(names) + "\n")
         counts = {n: count(by_target[n]) for n in names}
         for v in [v for v in VERDICTS if any(v in counts[n] for n in names)]:
             f.write("| %s | %s |\n" % (v, " | ".join(str(counts[n].get(v, 0)) for n in names)))
         f.write("\nRows whose verdicts differ between targets come first, then rows that are"
-                " not PASS for every target.\n\n")
-        f.write("| assertion | " + " | ".join(names) + " | clause |\n")
+                " not PASS for every target.  UNTESTED (!): the test ran and found nothing to"
+                " check on that target%s.\n\n" % (" while ref checked it (PASS)" if ref else ""))
+        f.write("| assertion | " + " | ".join(md(n) for n in names) + " | clause |\n")
         f.write("|---|" + "---|" * len(names) + "---|\n")
-        def cells(i):
-            return [index[n].get(i, {}).get("status", "-") for n in names]
-        def key(i):
-            c = cells(i)
-            return (len(set(c)) == 1, all(x == "PASS" for x in c), i)
-        for i in sorted(ids, key=key):
-            clause = next((index[n][i]["clause"] for n in names if i in index[n]), "")
-            f.write("| `%s` | %s | %s |\n" % (i, " | ".join(cells(i)), clause))
-
-
+        rows = matrix_rows(names, by_target)
+        for i, clause, cells in rows:
+            ref_row = cells[names.index(ref)] if ref else None
+            f.write("| `%s` | %s | %s |\n" % (i, " | ".join(cell(r, ref_row) for r in cells), md(clause)))
+        f.write("\n## Evidence\n\nEvery verdict that is not PASS, with what the test reported"
+                " (control characters and bytes that are not UTF-8 shown as \\\\xNN).\n\n")
+        for i, _, cells in rows:
+            for n, r in zip(names, cells):
+                if r and r["status"] != "PASS":
+                    f.write("- `%s` on %s: %s%s\n" % (i, md(n), r["status"],
+                                                      ": " + md(r["evidence"]) if r["evidence"] else ""))

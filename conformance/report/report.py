@@ -2,15 +2,19 @@
 """dillspec's reports: the catalogue, verdicts, expectations and matrices.
 
   report.py catalogue [--check]       write (or check) conformance/assertions.tsv
-  report.py target JSON OUTDIR NAME [--expect FILE] [--unresolved WHY]
+  report.py target JSON OUTDIR NAME [--record FILE] [--expect FILE] [--unresolved WHY]
                                       OUTDIR/{assertions.tsv,matrix.md,junit.xml}
+                                      from the run's verdict record (default
+                                      verdicts.record beside JSON) and JSON
   report.py combine OUT DIR...        one matrix with a column per target
   report.py check-expect conformance|fuzz FILE
                                       validate an expectations file (exit 2 if bad)
 
-One module a job: catalogue.py (the catalogue and its spine), verdicts.py
-(Criterion's results), expectations.py (both kinds of expectations file),
-output.py (junit.xml and the matrices); common.py is what they share.
+One module a job: catalogue.py (the catalogue and its spine), results.py
+(reading what the Criterion runner wrote: the suite's verdict record and
+criterion.json), verdicts.py (a test's verdict), expectations.py (both kinds
+of expectations file), output.py (junit.xml and the matrices), console.py
+(what a run prints); common.py is what they share.
 
 The catalogue is read from the tests themselves (DS_TEST/DS_TWIN carry the
 page, the name and the clause) plus conformance/assertions/waivers.tsv for
@@ -34,7 +38,8 @@ import os
 import sys
 
 from catalogue import cmd_catalogue
-from common import read_tsv, write_tsv
+from common import CATALOGUE, printable, read_tsv, write_tsv
+from console import combined_summary, target_summary
 from expectations import (BadExpectations, check_fuzz_expectations,
                           read_expectations, target_rows)
 from output import count, write_junit, write_matrix
@@ -60,8 +65,20 @@ def option(args, name):
     return args[args.index(name) + 1] if name in args and args.index(name) + 1 < len(args) else None
 
 
+def reading_failed(name, outdir, problems):
+    """The one line a run prints when its results could not all be read;
+    every problem goes to OUTDIR/results-problems.txt."""
+    path = os.path.join(outdir, "results-problems.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(printable(p) + "\n" for p in problems))
+    more = " (and %d more)" % (len(problems) - 1) if len(problems) > 1 else ""
+    print("%s: reading the results failed: %s%s; every verdict read is in the report; see %s"
+          % (name, printable(problems[0]), more, path), file=sys.stderr)
+
+
 def cmd_target(args):
     json_path, outdir, name = args[:3]
+    record = option(args, "--record") or os.path.join(os.path.dirname(json_path), "verdicts.record")
     expect = {}
     if option(args, "--expect"):
         try:
@@ -69,7 +86,15 @@ def cmd_target(args):
         except BadExpectations as e:
             print("report.py: bad expectations file: %s" % e, file=sys.stderr)
             return 2
-    rows = target_rows(criterion_results(json_path), expect, option(args, "--unresolved"))
+    problems = []
+    if option(args, "--unresolved") is None:
+        try:
+            results, problems = criterion_results(record, json_path)
+        except Exception as e:      # the report is still written, from nothing
+            results, problems = {}, ["%s: %s" % (type(e).__name__, e)]
+    else:
+        results = {}
+    rows = target_rows(results, expect, option(args, "--unresolved"))
     os.makedirs(outdir, exist_ok=True)
     write_tsv(os.path.join(outdir, "assertions.tsv"), rows,
               ["id", "status", "test", "clause", "evidence"])
@@ -79,8 +104,11 @@ def cmd_target(args):
     bad = write_junit(os.path.join(outdir, "junit.xml"), name, rows)
     counts = count(rows)
     print("%s: %s" % (name, ", ".join("%d %s" % (n, s) for s, n in sorted(counts.items()))))
+    print("\n".join(target_summary(name, rows, outdir)))
+    if problems:
+        reading_failed(name, outdir, problems)
     print("%s: %d passed, %d failed" % (name, len(rows) - bad, bad))
-    return 0 if bad == 0 else 1
+    return 0 if bad == 0 and not problems else 1
 
 
 def cmd_combine(args):
@@ -94,9 +122,12 @@ def cmd_combine(args):
     # which carries the library's hash, tells them apart.
     names = [os.path.basename(d.rstrip("/")) if names.count(n) > 1 else n
              for n, d in zip(names, dirs)]
-    by_target = {n: read_tsv(os.path.join(d, "assertions.tsv")) for n, d in zip(names, dirs)}
+    waivers = {a["id"]: a["waiver"] for a in read_tsv(CATALOGUE)}
+    by_target = {n: [dict(r, waiver=waivers.get(r["id"], "")) for r in
+                     read_tsv(os.path.join(d, "assertions.tsv"))]
+                 for n, d in zip(names, dirs)}
     write_matrix(out, names, by_target)
-    print("matrix of %d targets: %s" % (len(names), out))
+    print("\n".join(combined_summary(names, by_target, out, None)))
     return 0
 
 

@@ -6,11 +6,11 @@ their validation, and a junit.xml that agrees with the exit status.
 
 Each test writes a Criterion-like JSON report for the real catalogue, runs
 `report.py target` on it as ci/conformance does, and reads what it wrote."""
-import json
 import os
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -23,19 +23,47 @@ ROW = "ipc_listen/EINVAL/null-address"          # a row libdill 2.14 crashes on
 LIST_ROW = "brecvl/EINVAL/not-same-list"
 
 
+def record_field(text):
+    """A field as support/record.c escapes it."""
+    out = ""
+    for b in text.encode("utf-8", "surrogateescape"):
+        c = chr(b)
+        out += {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(c) or (
+            c if 0x20 <= b <= 0x7e else "\\x%02x" % b)
+    return out
+
+
 def criterion_json(path, outcomes):
-    """outcomes: assertion id -> (Criterion status, [messages]); every other
-    test of the catalogue passed."""
+    """What the runner writes, as Criterion 2.4.1 and support/record.c
+    write it: criterion.json (messages unescaped) and verdicts.record
+    beside it.  outcomes: assertion id -> (Criterion status, [messages]);
+    every other test of the catalogue passed."""
     suites = {}
     for a in read_tsv(CATALOGUE):
         if not a["test"]:
             continue
         page, name = a["test"].split("::")
         status, msgs = outcomes.get(a["id"], ("PASSED", []))
-        suites.setdefault(page, []).append({"name": name, "status": status, "messages": msgs})
-    data = {"test_suites": [{"name": p, "tests": t} for p, t in suites.items()]}
-    with open(path, "w") as f:
-        json.dump(data, f)
+        suites.setdefault(page, []).append((name, status, msgs))
+    record, tests = [], []
+    for page, ts in suites.items():
+        body = []
+        for name, status, msgs in ts:
+            rec = {"ERRORED": "CRASHED" if "crashed" in " ".join(msgs) else "TIMEOUT"}.get(status, status)
+            record.append("\t".join(["test", page, name, rec, ""] + [record_field(m) for m in msgs]))
+            t = '        {\n          "name": "%s",\n          "assertions": 1,\n          "status": "%s"' % (name, status)
+            if msgs and status in ("SKIPPED", "ERRORED"):
+                t += ',\n          "messages": ["%s"]' % msgs[0]
+            elif msgs:
+                t += ',\n          "messages": [\n%s\n          ]' % ",\n".join('            "%s"' % m for m in msgs)
+            body.append(t + "\n        }")
+        tests.append('    {\n      "name": "%s",\n      "passed": 0,\n      "failed": 0,\n      "errored": 0,\n'
+                     '      "skipped": 0,\n      "tests": [\n%s\n      ]\n    }' % (page, ",\n".join(body)))
+    with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+        f.write('{\n  "id": "Criterion v2.4.1",\n  "passed": 0,\n  "failed": 0,\n  "errored": 0,\n'
+                '  "skipped": 0,\n  "test_suites": [\n%s\n  ]\n}\n' % ",\n".join(tests))
+    with open(os.path.join(os.path.dirname(path), "verdicts.record"), "w") as f:
+        f.write("".join(l + "\n" for l in record))
 
 
 def expectations(path, rows, head="id\tdeviation\treason\treproduction"):
@@ -135,9 +163,66 @@ class Target(unittest.TestCase):
             dirs.append(d)
         out = os.path.join(self.dir, "matrix.md")
         subprocess.run([REPORT, "combine", out] + dirs, capture_output=True, check=True)
-        head = [l for l in open(out) if l.startswith("| assertion |")][0]
+        with open(out) as f:
+            head = [l for l in f if l.startswith("| assertion |")][0]
         self.assertIn("dill-2.14-aaaa", head)
         self.assertIn("dill-2.14-bbbb", head)
+
+
+class Reading(unittest.TestCase):
+    """Every kind of text a message can hold, in the record and in
+    Criterion's unescaped JSON, and bytes that are neither."""
+
+    def test_each_class_reaches_the_rows_from_the_record_and_from_json(self):
+        from test_messages import TEXTS
+        texts = [t.decode("utf-8", "surrogateescape") for t, _ in TEXTS.values()]
+        ids = [a["id"] for a in read_tsv(CATALOGUE) if a["test"]][:len(texts)]
+        outcomes = {i: ("FAILED", ["x.c:1: FAIL: " + t]) for i, t in zip(ids, texts)}
+        with tempfile.TemporaryDirectory() as d:
+            js = os.path.join(d, "criterion.json")
+            criterion_json(js, outcomes)
+            for without_record in (False, True):
+                if without_record:
+                    os.unlink(os.path.join(d, "verdicts.record"))
+                out = os.path.join(d, "out%d" % without_record)
+                p = subprocess.run([REPORT, "target", js, out, "t"], capture_output=True)
+                self.assertNotIn(b"Traceback", p.stderr)
+                self.assertEqual(b"reading the results failed" in p.stderr, without_record)
+                rows = {r["id"]: r for r in read_tsv(os.path.join(out, "assertions.tsv"))}
+                ET.parse(os.path.join(out, "junit.xml"))
+                for i, t in zip(ids, texts):
+                    self.assertEqual(rows[i]["status"], "FAIL", i)
+                    if not without_record or "\n" not in t:
+                        # (the JSON's own lines are its messages' line breaks)
+                        self.assertEqual(rows[i]["evidence"], "x.c:1: FAIL: " + t, i)
+
+    def test_any_bytes_read_without_an_exception(self):
+        import random
+        from results import read_json, read_record
+        rnd = random.Random(1)
+        with open(os.path.join(HERE, "test_messages.c"), "rb") as f:
+            words = f.read().split()
+        for _ in range(2000):
+            data = b"".join(rnd.choice([bytes([rnd.randrange(256)]), b"\n", b'"', b"\\", b"\t",
+                                        b"          ", b'"name": "', b'"messages": [', b"]",
+                                        b"test\tx\ty\tFAILED\t\t", rnd.choice(words)])
+                            for _ in range(rnd.randrange(60)))
+            read_json(data)
+            read_record(data)
+
+    def test_printable_is_one_line_and_undone_exactly(self):
+        import random
+        from common import printable, unprintable
+        rnd = random.Random(2)
+        for _ in range(5000):
+            t = "".join(chr(rnd.choice([rnd.randrange(0x250), rnd.randrange(0xdc80, 0xdd00), 0x5c,
+                                        0x202e, 0x2028, 0xfffe, 0x85, 0xad, 0xe0001, 0x1f600,
+                                        rnd.choice([rnd.randrange(0xd800), rnd.randrange(0xe000, 0x110000)])]))
+                        for _ in range(rnd.randrange(30)))
+            p = printable(t)
+            self.assertEqual(unprintable(p), t)
+            self.assertFalse([c for c in p if unicodedata.category(c) in ("Cc", "Cs", "Co", "Zl", "Zp", "Cf")
+                              or (ord(c) & 0xfffe) == 0xfffe], repr(p))
 
 
 class Validation(unittest.TestCase):

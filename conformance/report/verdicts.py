@@ -1,41 +1,47 @@
-"""A test's verdict from what the Criterion runner reported of it."""
-import json
-import os
-import re
+"""A test's verdict from what the Criterion runner reported of it
+(results.Outcome): the status, and the tags the suite's messages start with
+(support.h: FAIL, FAIL (missing), UNDOCUMENTED-ERRNO, UNRESOLVED, TIMEOUT,
+UNTESTED)."""
+import signal
+
+from results import read_results
 
 
-def verdict(test):
-    """Criterion's status and messages -> (verdict, evidence)."""
-    msgs = test.get("messages", [])
-    text = " | ".join(msgs)
-    status = test.get("status")
-    if status == "PASSED":
+def signal_name(detail):
+    """"signal 11" -> "signal 11 (SIGSEGV)"."""
+    try:
+        n = int(detail.split()[1])
+        return "%s (%s)" % (detail, signal.Signals(n).name)
+    except (IndexError, ValueError):
+        return detail
+
+
+def verdict(o):
+    """An Outcome -> (verdict, evidence)."""
+    text = " | ".join(o.messages)
+    if o.status == "PASSED":
         return "PASS", ""
-    if status == "SKIPPED":
+    if o.status == "SKIPPED":
         if "UNTESTED (not provided):" in text:
             return "UNTESTED (not provided)", text
         return ("UNTESTED" if "UNTESTED" in text else "UNRESOLVED"), text
-    if status == "ERRORED":
-        return ("TIMEOUT" if "timed out" in text else "CRASH"), text
+    if o.status == "TIMEOUT":
+        return "TIMEOUT", text or "Criterion's timeout ended the test"
+    if o.status == "CRASHED":
+        died = ("the test's process died of %s" % signal_name(o.detail)
+                if o.detail.startswith("signal") else "")
+        return "CRASH", " | ".join(m for m in (text, died) if m) or "The test crashed."
     # The fixture's watchdog ends a test that did not return in its limit.
     for tag in ("FAIL (missing)", "TIMEOUT", "UNRESOLVED", "UNDOCUMENTED-ERRNO"):
         if tag + ":" in text:
             return tag, text
+    if not text and o.detail.startswith("exit"):
+        return "FAIL", "the test's process ended with %s status and no message" % o.detail
     return "FAIL", text
 
 
-def criterion_results(path):
-    """suite::name -> (verdict, evidence); suites lose the target's dill_ prefix
-    (its raw-name macros rename them)."""
-    out = {}
-    if not os.path.exists(path):
-        return out
-    with open(path, errors="replace") as f:
-        data = json.loads(f.read(), strict=False)
-    for suite in data.get("test_suites", []):
-        page = re.sub(r"^dill_", "", suite["name"])
-        for t in suite.get("tests", []):
-            out["%s::%s" % (page, t["name"])] = verdict(t)
-    return out
-
-
+def criterion_results(record_path, json_path):
+    """suite::name -> (verdict, evidence), and the problems of reading
+    (results.read_results)."""
+    outcomes, problems = read_results(record_path, json_path)
+    return {t: verdict(o) for t, o in outcomes.items()}, problems

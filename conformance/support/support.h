@@ -13,8 +13,9 @@
  *     UNDOCUMENTED-ERRNO (failed with an errno its page's ERRORS table lacks);
  *   - reports its own broken setup with DS_SETUP (UNRESOLVED), and waives
  *     with ds_untested("reason") (UNTESTED).
- * The report generator maps these message prefixes to verdicts; messages
- * stay plain ASCII (Criterion 2.4.1 does not escape its JSON). */
+ * The report generator maps these message prefixes to verdicts.  A message
+ * may hold any bytes: the runner records each test's verdict and messages
+ * escaped (record.c), and the reports escape them for their formats. */
 #ifndef DS_SUPPORT_H
 #define DS_SUPPORT_H
 
