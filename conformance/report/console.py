@@ -55,5 +55,7 @@ def combined_summary(names, by_target, matrix, page):
         statuses = [r["status"] if r else "-" for r in cells]
         if differs(statuses):
             diff.append("%s  %s" % (i, ", ".join("%s %s" % (n, s) for n, s in zip(names, statuses))))
-    out = listing("rows whose verdicts differ between the %d targets" % len(names), diff, matrix)
-    return out + ["side by side: %s%s" % (matrix, "" if page is None else ", " + page)]
+    out = listing("rows whose verdicts differ between the %d targets" % len(names), diff, matrix) \
+        if len(names) > 1 else []
+    return out + ["%s: %s%s" % ("side by side" if len(names) > 1 else "all targets", matrix,
+                                "" if page is None else ", " + page)]

@@ -111,10 +111,13 @@ def target_rows(results, expect, unresolved=None):
         elif a["waiver"]:
             status, evidence = "UNTESTED", a["waiver"]
         else:
-            status, evidence = results.get(a["test"], ("NOT-RUN", "no result"))
-        if a["id"] in expect and unresolved is None:
-            status, evidence = apply_expectation(status, evidence, expect[a["id"]])
-        rows.append(dict(a, status=status, evidence=evidence))
+            status, evidence = results.get(a["test"], (
+                "NOT-RUN", "no result: the runner reported nothing of this test (see criterion.log)"))
+        exp = expect.get(a["id"]) if unresolved is None else None
+        if exp:
+            status, evidence = apply_expectation(status, evidence, exp)
+        rows.append(dict(a, status=status, evidence=evidence,
+                         expected=exp["text"] if exp else "", reason=exp["reason"] if exp else ""))
     return rows
 
 

@@ -6,15 +6,16 @@
                                       OUTDIR/{assertions.tsv,matrix.md,junit.xml}
                                       from the run's verdict record (default
                                       verdicts.record beside JSON) and JSON
-  report.py combine OUT DIR...        one matrix with a column per target
+  report.py combine OUT DIR...        one matrix with a column per target (OUT, a
+                                      .md file) and index.html beside it
   report.py check-expect conformance|fuzz FILE
                                       validate an expectations file (exit 2 if bad)
 
 One module a job: catalogue.py (the catalogue and its spine), results.py
 (reading what the Criterion runner wrote: the suite's verdict record and
 criterion.json), verdicts.py (a test's verdict), expectations.py (both kinds
-of expectations file), output.py (junit.xml and the matrices), console.py
-(what a run prints); common.py is what they share.
+of expectations file), output.py (junit.xml and the matrices), htmlpage.py (index.html),
+console.py (what a run prints); common.py is what they share.
 
 The catalogue is read from the tests themselves (DS_TEST/DS_TWIN carry the
 page, the name and the clause) plus conformance/assertions/waivers.tsv for
@@ -42,6 +43,7 @@ from common import CATALOGUE, printable, read_tsv, write_tsv
 from console import combined_summary, target_summary
 from expectations import (BadExpectations, check_fuzz_expectations,
                           read_expectations, target_rows)
+from htmlpage import write_page
 from output import count, write_junit, write_matrix
 from verdicts import criterion_results
 
@@ -97,7 +99,7 @@ def cmd_target(args):
     rows = target_rows(results, expect, option(args, "--unresolved"))
     os.makedirs(outdir, exist_ok=True)
     write_tsv(os.path.join(outdir, "assertions.tsv"), rows,
-              ["id", "status", "test", "clause", "evidence"])
+              ["id", "status", "test", "clause", "evidence", "expected", "reason"])
     with open(os.path.join(outdir, "label"), "w") as f:
         f.write(name + "\n")
     write_matrix(os.path.join(outdir, "matrix.md"), [name], {name: rows})
@@ -127,7 +129,9 @@ def cmd_combine(args):
                      read_tsv(os.path.join(d, "assertions.tsv"))]
                  for n, d in zip(names, dirs)}
     write_matrix(out, names, by_target)
-    print("\n".join(combined_summary(names, by_target, out, None)))
+    page = os.path.join(os.path.dirname(os.path.abspath(out)), "index.html")
+    write_page(page, names, by_target)
+    print("\n".join(combined_summary(names, by_target, out, page)))
     return 0
 
 
