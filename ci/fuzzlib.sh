@@ -35,3 +35,13 @@ corpus_dirs() {
 lib_path() {
     echo "${t_libdir:+$t_libdir${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}"
 }
+
+# note_finding FILE TARGET HARNESS SAID INPUT MODE PROGRAM: one finding for
+# the summary at the end of the run (report.py findings): what the harness
+# said, the input, how PROGRAM takes it (arg or stdin), and the environment
+# it ran with, so that one command line replays it.
+note_finding() {
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$(printf '%s' "$4" | tr '\t\r\n' '   ')" \
+        "$5" "$6" "$7" "${LD_LIBRARY_PATH:-}" "${DILLSPEC_FUZZ_KNOWN:-}" "${DILLSPEC_FUZZ_ABSENT:-}" \
+        "${DILLSPEC_FUZZ_PEER:-}" >>"$1"
+}

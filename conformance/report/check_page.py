@@ -22,6 +22,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from common import printable, read_tsv  # noqa: E402
+from htmlpage import split_evidence  # noqa: E402
 from output import differs  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -126,7 +127,8 @@ def check(page, png, dirs):
             row = by_id[t].get(r["id"])
             if row and c["v"] != row["status"]:
                 bad.append("%s on %s: rendered %s, assertions.tsv %s" % (r["id"], dirs[t], c["v"], row["status"]))
-            if row and row["evidence"] and printable(row["evidence"]) not in c["ev"]:
+            said = split_evidence(row)[2] if row else ""
+            if said and printable(said) not in c["ev"]:
                 bad.append("%s on %s: the evidence does not render as its text" % (r["id"], dirs[t]))
     # Nothing but the page's own elements: no evidence became markup.
     if dom.tags["script"] != 2 or any(dom.tags[t] for t in ("img", "iframe", "object", "embed", "link")):

@@ -116,6 +116,16 @@ def evidence(text):
             % (esc(text[:LONG]), esc(text)))
 
 
+def split_evidence(row):
+    """(the expectation's deviation, its reason, what the test said): an XFAIL
+    row's evidence starts with the first two (expectations.apply_expectation)."""
+    expected, reason, ev = row.get("expected", ""), row.get("reason", ""), row["evidence"]
+    prefix = "%s (%s) " % (expected, reason)
+    if expected and row["status"] == "XFAIL" and ev.startswith(prefix):
+        ev = ev[len(prefix):]
+    return expected, reason, ev
+
+
 def target_cell(ti, row, ref_row, repro_dir, rid):
     if row is None:
         return '<td data-t="%d" data-v="-">-</td>' % ti
@@ -124,11 +134,12 @@ def target_cell(ti, row, ref_row, repro_dir, rid):
     out = ['<td data-t="%d" data-v="%s"><span class="v %s">%s</span>' % (ti, esc(v), slug(v), esc(v))]
     if flag:
         out.append(' <span class="v flag" title="the test found nothing to check on this target">(!)</span>')
-    if row["evidence"]:
-        out.append(evidence(row["evidence"]))
-    if row.get("expected"):
-        out.append('<div class="exp">expected: %s; %s %s</div>'
-                   % (esc(row["expected"]), esc(row.get("reason", "")), upstream_links(row.get("reason"))))
+    expected, reason, ev = split_evidence(row)
+    if ev:
+        out.append(evidence(ev))
+    if expected:
+        out.append('<details class="exp"><summary>pinned: %s %s</summary>%s</details>'
+                   % (esc(expected), upstream_links(reason), esc(reason)))
     if v not in OK or v == "XFAIL":
         repro = os.path.join(repro_dir, rid + ".c")
         out.append('<div class="exp">reproducer: %s</div>' % (
@@ -165,8 +176,17 @@ def filters(pages):
             '<span id="shown"></span></form>']
 
 
-def write_page(path, names, by_target):
-    """index.html for the targets `names` (label -> assertions.tsv rows)."""
+def about_table(names, about):
+    out = ["<table><tr><th>target</th><th>report</th><th>expectations</th></tr>"]
+    for n in names:
+        d, e = about.get(n, ("", ""))
+        out.append("<tr><td>%s</td><td><code>%s</code></td><td>%s</td></tr>" % (esc(n), esc(d), esc(e or "none")))
+    return out + ["</table>"]
+
+
+def write_page(path, names, by_target, about=None):
+    """index.html for the targets `names` (label -> assertions.tsv rows);
+    about: label -> (its report directory, its expectations file)."""
     catalogue = {a["id"]: a for a in read_tsv(CATALOGUE)}
     rows = matrix_rows(names, by_target)
     pages = {}
@@ -178,6 +198,7 @@ def write_page(path, names, by_target):
             "<p>%d assertions on %d target(s): %s. The same data as matrix.md; each clause in "
             "its man page's words (page:line).</p>" % (len(rows), len(names), esc(", ".join(names)))]
     present = {r["status"] for rs in by_target.values() for r in rs}
+    body += about_table(names, about or {})
     body += counts_tables(names, sorted(pages.items()), present) + ["<h2>Rows</h2>"] + filters(sorted(pages))
     body.append('<table id="rows"><thead><tr><th>assertion</th><th>clause</th>%s</tr></thead><tbody>'
                 % "".join("<th>%s</th>" % esc(n) for n in names))

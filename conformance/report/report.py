@@ -8,6 +8,10 @@
                                       verdicts.record beside JSON) and JSON
   report.py combine OUT DIR...        one matrix with a column per target (OUT, a
                                       .md file) and index.html beside it
+  report.py findings FILE [ROOT]      the fuzz findings ci/corpus or ci/fuzz noted
+                                      in FILE, each with a command that replays it
+  report.py readme DIR... | --check    README's release matrix from a run's reports,
+                                      or checked against the shipped expectations
   report.py check-expect conformance|fuzz FILE
                                       validate an expectations file (exit 2 if bad)
 
@@ -15,7 +19,8 @@ One module a job: catalogue.py (the catalogue and its spine), results.py
 (reading what the Criterion runner wrote: the suite's verdict record and
 criterion.json), verdicts.py (a test's verdict), expectations.py (both kinds
 of expectations file), output.py (junit.xml and the matrices), htmlpage.py (index.html),
-console.py (what a run prints); common.py is what they share.
+console.py (what a run prints), findings.py (fuzz findings on the
+console), readme.py (README's release matrix); common.py is what they share.
 
 The catalogue is read from the tests themselves (DS_TEST/DS_TWIN carry the
 page, the name and the clause) plus conformance/assertions/waivers.tsv for
@@ -36,6 +41,7 @@ row is FAIL (or XPASS when it passes), with both in the evidence.
 """
 
 import os
+import re
 import sys
 
 from catalogue import cmd_catalogue
@@ -43,8 +49,10 @@ from common import CATALOGUE, printable, read_tsv, write_tsv
 from console import combined_summary, target_summary
 from expectations import (BadExpectations, check_fuzz_expectations,
                           read_expectations, target_rows)
+from findings import summary as findings_summary
 from htmlpage import write_page
 from output import count, write_junit, write_matrix
+from readme import cmd_readme
 from verdicts import criterion_results
 
 
@@ -102,6 +110,8 @@ def cmd_target(args):
               ["id", "status", "test", "clause", "evidence", "expected", "reason"])
     with open(os.path.join(outdir, "label"), "w") as f:
         f.write(name + "\n")
+    with open(os.path.join(outdir, "expectations"), "w") as f:
+        f.write(re.sub(r"\.tsv$", "", os.path.basename(option(args, "--expect") or "")) + "\n")
     write_matrix(os.path.join(outdir, "matrix.md"), [name], {name: rows})
     bad = write_junit(os.path.join(outdir, "junit.xml"), name, rows)
     counts = count(rows)
@@ -130,7 +140,12 @@ def cmd_combine(args):
                  for n, d in zip(names, dirs)}
     write_matrix(out, names, by_target)
     page = os.path.join(os.path.dirname(os.path.abspath(out)), "index.html")
-    write_page(page, names, by_target)
+    about = {}
+    for n, d in zip(names, dirs):
+        exp = os.path.join(d, "expectations")
+        about[n] = (os.path.basename(d.rstrip("/")),
+                    open(exp).read().strip() if os.path.exists(exp) else "")
+    write_page(page, names, by_target, about)
     print("\n".join(combined_summary(names, by_target, out, page)))
     return 0
 
@@ -145,6 +160,11 @@ def main():
         return cmd_target(args)
     if cmd == "combine" and len(args) >= 2:
         return cmd_combine(args)
+    if cmd == "readme":
+        return cmd_readme(args)
+    if cmd == "findings" and len(args) in (1, 2):
+        print("\n".join(findings_summary(*args)))
+        return 0
     if cmd == "check-expect" and len(args) == 2:
         return cmd_check_expect(args)
     sys.exit(__doc__)

@@ -225,6 +225,58 @@ class Reading(unittest.TestCase):
                               or (ord(c) & 0xfffe) == 0xfffe], repr(p))
 
 
+class Findings(unittest.TestCase):
+    def test_each_finding_has_its_key_input_and_a_command_that_parses_back(self):
+        import shlex
+        from findings import command, read_findings, summary
+        rows = [["t", "handles", "dillspec-fuzz: finding handles/brecv/x/y: \"q\"", "/c/a b'c", "arg",
+                 "/b/fuzz_handles", "/p/lib", "/k.tsv", "ipc_sendfd ipc_recvfd", ""],
+                ["t", "iolist", "crashed \x01\xff", "/c/in", "stdin", "/b/fuzz iolist", "", "", "", ""]]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "findings.tsv")
+            with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+                f.write("".join("\t".join(r) + "\n" for r in rows) + "a line cut short\n")
+            lines = summary(path)
+            self.assertTrue(lines[0].startswith("findings (3)"))
+            self.assertIn("handles/brecv/x/y", lines[1])
+            f0, f1, _ = read_findings(path)
+            self.assertEqual(shlex.split(command(f0))[-2:], ["/b/fuzz_handles", "/c/a b'c"])
+            self.assertIn("DILLSPEC_FUZZ_ABSENT=ipc_sendfd ipc_recvfd", shlex.split(command(f0)))
+            self.assertEqual(shlex.split(command(f1))[-3:], ["/b/fuzz iolist", "<", "/c/in"])
+            self.assertTrue(all("\x01" not in l and "\udcff" not in l for l in lines))
+
+
+class Readme(unittest.TestCase):
+    """README's release matrix against the shipped expectations."""
+
+    def check(self, edit):
+        from readme import README, check
+        with open(README, encoding="utf-8") as f:
+            text = f.read()
+        with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
+            f.write(edit(text))
+        try:
+            return check(f.name)
+        finally:
+            os.unlink(f.name)
+
+    def test_readme_agrees(self):
+        self.assertEqual(self.check(lambda t: t), [])
+
+    def test_each_disagreement_is_found(self):
+        import re
+        from readme import BEGIN
+        cases = {
+            "XFAIL count": lambda t: re.sub(r"(\| XFAIL \| 0 \| )(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + 1), t, 1),
+            "a pinned text": lambda t: t.replace("XFAIL `CRASH`", "XFAIL `CRASH: other`", 1),
+            "a row gone": lambda t: re.sub(r"\n\| `[^`*]+` \|[^\n]*XFAIL[^\n]*", "", t, 1),
+            "the same-everywhere count": lambda t: re.sub(r"every release: (\d+)", "every release: 1", t),
+            "no section": lambda t: t.replace(BEGIN, ""),
+        }
+        for what, edit in cases.items():
+            self.assertTrue(self.check(edit), what)
+
+
 class Validation(unittest.TestCase):
     def check(self, kind, text):
         with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
