@@ -5,7 +5,7 @@ the rows whose verdicts differ between them."""
 import os
 
 from common import OK, printable
-from output import differs, matrix_rows, nothing_checked
+from output import cell, differs, matrix_rows, nothing_checked
 
 # How many rows a list shows before "and K more"; DILLSPEC_CONSOLE_ROWS
 # changes it.
@@ -49,12 +49,17 @@ def target_summary(name, rows, outdir):
 
 
 def combined_summary(names, by_target, matrix, page):
-    """The lines printed after a run of several targets."""
+    """The lines printed after a run of several targets: the rows that
+    differ, those failing somewhere first, then those flagged UNTESTED (!)."""
     diff = []
-    for i, _, cells in matrix_rows(names, by_target):
-        statuses = [r["status"] if r else "-" for r in cells]
+    ref = names.index("ref") if "ref" in names else None
+    for i, _, rows in matrix_rows(names, by_target):
+        statuses = [r["status"] if r else "-" for r in rows]
         if differs(statuses):
-            diff.append("%s  %s" % (i, ", ".join("%s %s" % (n, s) for n, s in zip(names, statuses))))
+            shown = [cell(r, rows[ref] if ref is not None else None) for r in rows]
+            rank = (all(s in OK for s in statuses), not any("(!)" in s for s in shown))
+            diff.append((rank, "%s  %s" % (i, ", ".join("%s %s" % (n, s) for n, s in zip(names, shown)))))
+    diff = [line for _, line in sorted(diff, key=lambda d: d[0])]
     out = listing("rows whose verdicts differ between the %d targets" % len(names), diff, matrix) \
         if len(names) > 1 else []
     return out + ["%s: %s%s" % ("side by side" if len(names) > 1 else "all targets", matrix,
