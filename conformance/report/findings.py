@@ -57,14 +57,18 @@ def command(f):
 
 
 def summary(path, root=None):
-    """The lines printed after a run: each finding (its key and input, then
-    the command), the first N of them, then where the rest are."""
-    findings = read_findings(path)
+    """The lines printed after a run: each finding once per target, harness
+    and key (how many inputs gave it, the shortest of them, and the command
+    that replays that one), the first N of them, then where the rest are."""
+    groups = {}
+    for f in read_findings(path):
+        groups.setdefault((f["target"], f["harness"], key(f)), []).append(f)
     lines = []
-    for f in findings:
-        lines.append("%s/%s  %s  %s\n    reproduce: %s"
-                     % (printable(f["target"]), printable(f["harness"]), one_line(key(f), 120),
-                        printable(relative(f["input"], root)), command(f)))
+    for (target, harness, k), fs in groups.items():
+        f = min(fs, key=lambda f: (len(f["input"]), f["input"]))
+        lines.append("%s/%s  %s  %s%s\n    reproduce: %s"
+                     % (printable(target), printable(harness), one_line(k, 120),
+                        printable(relative(f["input"], root)),
+                        " (and %d more inputs)" % (len(fs) - 1) if len(fs) > 1 else "", command(f)))
     out = listing("findings", lines, path)
     return out[:1] + [l for item in out[1:] for l in item.split("\n")] if out else []
-

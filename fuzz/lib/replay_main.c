@@ -60,8 +60,12 @@ static int replay_stream(FILE *f, const char *name) {
     alarm(timeout_s);
     LLVMFuzzerTestOneInput(buf, n);
     alarm(0);
-    if(fz_tracing())
+    if(fz_tracing()) {
+        /* Flushed at once: a finding in a later input aborts the process,
+         * and ci/corpus must still see which inputs replayed. */
         printf("trace %016llx %s\n", (unsigned long long)fz_trace_digest(), name);
+        fflush(stdout);
+    }
     replayed++;
     return 0;
 }
