@@ -42,10 +42,11 @@ def target_summary(name, rows, outdir):
     bad = ["%s  %s  %s" % (r["id"], r["status"], one_line(r["evidence"]))
            for r in rows if r["status"] not in OK]
     empty = ["%s  %s" % (r["id"], one_line(r["evidence"])) for r in rows if nothing_checked(r)]
+    name, tsv = printable(name), printable(tsv)
     out = listing("%s: rows that fail" % name, bad, tsv)
     out += listing("%s: rows where the test found nothing to check on this target "
                    "(UNTESTED, not a waiver: ref checks them)" % name, empty, tsv)
-    return out + ["%s: report: %s" % (name, outdir)]
+    return out + ["%s: report: %s" % (name, printable(outdir))]
 
 
 def combined_summary(names, by_target, matrix, page):
@@ -58,9 +59,10 @@ def combined_summary(names, by_target, matrix, page):
         if differs(statuses):
             shown = [cell(r, rows[ref] if ref is not None else None) for r in rows]
             rank = (all(s in OK for s in statuses), not any("(!)" in s for s in shown))
-            diff.append((rank, "%s  %s" % (i, ", ".join("%s %s" % (n, s) for n, s in zip(names, shown)))))
+            diff.append((rank, "%s  %s" % (i, ", ".join("%s %s" % (printable(n), s)
+                                                        for n, s in zip(names, shown)))))
     diff = [line for _, line in sorted(diff, key=lambda d: d[0])]
-    out = listing("rows whose verdicts differ between the %d targets" % len(names), diff, matrix) \
-        if len(names) > 1 else []
-    return out + ["%s: %s%s" % ("side by side" if len(names) > 1 else "all targets", matrix,
-                                "" if page is None else ", " + page)]
+    out = listing("rows whose verdicts differ between the %d targets" % len(names), diff,
+                  printable(matrix)) if len(names) > 1 else []
+    return out + ["%s: %s%s" % ("side by side" if len(names) > 1 else "all targets", printable(matrix),
+                                "" if page is None else ", " + printable(page))]

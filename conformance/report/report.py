@@ -83,7 +83,7 @@ def reading_failed(name, outdir, problems):
         f.write("".join(printable(p) + "\n" for p in problems))
     more = " (and %d more)" % (len(problems) - 1) if len(problems) > 1 else ""
     print("%s: reading the results failed: %s%s; every verdict read is in the report; see %s"
-          % (name, printable(problems[0]), more, path), file=sys.stderr)
+          % (printable(name), printable(problems[0]), more, printable(path)), file=sys.stderr)
 
 
 def cmd_target(args):
@@ -108,18 +108,18 @@ def cmd_target(args):
     os.makedirs(outdir, exist_ok=True)
     write_tsv(os.path.join(outdir, "assertions.tsv"), rows,
               ["id", "status", "test", "clause", "evidence", "expected", "reason"])
-    with open(os.path.join(outdir, "label"), "w") as f:
+    with open(os.path.join(outdir, "label"), "w", encoding="utf-8", errors="surrogateescape") as f:
         f.write(name + "\n")
-    with open(os.path.join(outdir, "expectations"), "w") as f:
+    with open(os.path.join(outdir, "expectations"), "w", encoding="utf-8", errors="surrogateescape") as f:
         f.write(re.sub(r"\.tsv$", "", os.path.basename(option(args, "--expect") or "")) + "\n")
     write_matrix(os.path.join(outdir, "matrix.md"), [name], {name: rows})
     bad = write_junit(os.path.join(outdir, "junit.xml"), name, rows)
     counts = count(rows)
-    print("%s: %s" % (name, ", ".join("%d %s" % (n, s) for s, n in sorted(counts.items()))))
+    print("%s: %s" % (printable(name), ", ".join("%d %s" % (n, s) for s, n in sorted(counts.items()))))
     print("\n".join(target_summary(name, rows, outdir)))
     if problems:
         reading_failed(name, outdir, problems)
-    print("%s: %d passed, %d failed" % (name, len(rows) - bad, bad))
+    print("%s: %d passed, %d failed" % (printable(name), len(rows) - bad, bad))
     return 0 if bad == 0 and not problems else 1
 
 
@@ -128,8 +128,11 @@ def cmd_combine(args):
     names = []
     for d in dirs:
         label = os.path.join(d, "label")
-        names.append(open(label).read().strip() if os.path.exists(label)
-                     else os.path.basename(d.rstrip("/")))
+        if os.path.exists(label):
+            with open(label, encoding="utf-8", errors="surrogateescape") as f:
+                names.append(f.read().strip())
+        else:
+            names.append(os.path.basename(d.rstrip("/")))
     # Two targets with one label (two prefixes named alike): the directory,
     # which carries the library's hash, tells them apart.
     names = [os.path.basename(d.rstrip("/")) if names.count(n) > 1 else n
@@ -143,8 +146,9 @@ def cmd_combine(args):
     about = {}
     for n, d in zip(names, dirs):
         exp = os.path.join(d, "expectations")
-        about[n] = (os.path.basename(d.rstrip("/")),
-                    open(exp).read().strip() if os.path.exists(exp) else "")
+        with open(exp, encoding="utf-8", errors="surrogateescape") if os.path.exists(exp) \
+                else open(os.devnull) as f:
+            about[n] = (os.path.basename(d.rstrip("/")), f.read().strip())
     write_page(page, names, by_target, about)
     print("\n".join(combined_summary(names, by_target, out, page)))
     return 0

@@ -154,6 +154,18 @@ class Target(unittest.TestCase):
         self.assertTrue(rows and all(r["status"] == "UNRESOLVED" for r in rows))
 
 
+    def test_any_bytes_in_names_and_paths(self):
+        criterion_json(self.json, {ROW: ("ERRORED", ["The test crashed."])})
+        d = os.path.join(self.dir, "out \udcff \"dir\"")
+        name = "na\udcffme\t<b>"
+        p = subprocess.run([REPORT, "target", self.json, d, name], capture_output=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertNotIn(b"Traceback", p.stderr)
+        self.assertIn(b"na\\xffme\\t<b>: report:", p.stdout)
+        p = subprocess.run([REPORT, "combine", os.path.join(d, "m\udcff.md"), d, d], capture_output=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ET.parse(os.path.join(d, "junit.xml"))
+
     def test_two_targets_with_one_name_get_two_columns(self):
         criterion_json(self.json, {})
         dirs = []
