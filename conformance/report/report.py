@@ -15,23 +15,27 @@
   report.py check-expect conformance|fuzz FILE
                                       validate an expectations file (exit 2 if bad)
 
-One module a job: catalogue.py (the catalogue and its spine), results.py
-(reading what the Criterion runner wrote: the suite's verdict record and
-criterion.json), verdicts.py (a test's verdict), expectations.py (both kinds
-of expectations file), output.py (junit.xml and the matrices), htmlpage.py (index.html),
-console.py (what a run prints), findings.py (fuzz findings on the
-console), readme.py (README's release matrix); common.py is what they share.
+One module a job: catalogue.py (the catalogue), spine.py (its checks: each
+row's quote at the page line it cites, each row's mark in ref/src, the
+mutants' and fuzz situations' spines), results.py (reading what the
+Criterion runner wrote: the suite's verdict record and criterion.json),
+verdicts.py (a test's verdict), expectations.py (both kinds of expectations
+file), output.py (junit.xml and the matrices), htmlpage.py (index.html),
+console.py (what a run prints), findings.py (fuzz findings on the console),
+readme.py (README's release matrix); common.py is what they share.
 
 The catalogue is read from the tests themselves (DS_TEST/DS_TWIN carry the
 page, the name and the clause) plus conformance/assertions/waivers.tsv for
 rows no test can check.  conformance/assertions/spine.tsv gives each row its
-`spec` (the page and line of the clause, e.g. ipc_accept.txt:39, or
-ref/README#reading-N for one of ref's numbered readings) and its `ref` (the
-ref/src function that implements it); `catalogue --check` fails on a row
-without them, a page line or reading that does not exist, or a `ref` that
-ref/src does not define.  Verdicts: PASS, FAIL, FAIL (missing), CRASH, TIMEOUT,
-XFAIL, XPASS, UNRESOLVED, UNTESTED, UNTESTED (not provided), UNDOCUMENTED-ERRNO,
-NOT-RUN.
+`spec` (the page and line where the clause starts, e.g. bsendl.txt:42, or
+ref/README#reading-N for one of ref's numbered readings) and its `quote` (the
+clause's words, which must start on that line); its `ref` is the ref/src
+function that holds the row's `/* spine: ID */` mark.  The format is
+described at the head of spine.tsv; `catalogue --check` fails on any row that
+breaks it, saying what to change.
+
+Verdicts: PASS, FAIL, FAIL (missing), CRASH, TIMEOUT, XFAIL, XPASS, UNRESOLVED,
+UNTESTED, UNTESTED (not provided), UNDOCUMENTED-ERRNO, NOT-RUN.
 
 An expectations file (conformance/expectations/*.tsv) has the header
 id<TAB>deviation<TAB>reason<TAB>reproduction; `deviation` is the verdict the

@@ -4,7 +4,8 @@
  *   - names the assertion it checks (its Criterion suite/name is the page and
  *     the assertion; conformance/assertions.tsv, generated from the tests by
  *     conformance/report/report.py catalogue, maps IDs to tests, and
- *     conformance/assertions/spine.tsv gives each its page line and ref function);
+ *     conformance/assertions/spine.tsv gives each its page line and quote, and
+ *     a `spine:` mark in ref/src its code);
  *   - gets a private directory for socket files: ds_path("name");
  *   - checks hygiene for free: DS_TEST runs ds_hygiene() after the body,
  *     which fails the test if it leaked an fd or wrote outside _mem storage;

@@ -15,7 +15,11 @@ const void *dill_bsock_type = &dill_bsock_tag;
  * the object, whose direction may be closed or failed (ref/README reading 2):
  * a malformed list is EINVAL even after ipc_done or a failed transfer, and a
  * call with nothing to move is checked like any other. */
-/* spine: brecvl/EINVAL bsend/EINVAL bsendl/EINVAL */
+/* spine: brecvl/EINVAL/after-failed-receive */
+/* spine: brecvl/EINVAL/after-peer-done */
+/* spine: bsend/EINVAL/null-buffer-after-done */
+/* spine: bsendl/EINVAL/after-done */
+/* spine: bsendl/EINVAL/after-failed-send */
 static int dill_transfer(int s, struct dill_iolist *first,
       struct dill_iolist *last, int64_t deadline, bool sending) {
     struct dill_bsock_vfs *b = dill_hquery(s, dill_bsock_type);
@@ -48,7 +52,7 @@ int dill_bsend(int s, const void *buf, size_t len, int64_t deadline) {
  * dropped" - exactly what a NULL iol_base means to brecvl.  Its one-item
  * list is always well formed, so brecv has no EINVAL of its own (the row is
  * waived in conformance/assertions/waivers.tsv). */
-/* spine: brecv/EINVAL */
+/* spine: brecv/EINVAL/no-invalid-argument */
 int dill_brecv(int s, void *buf, size_t len, int64_t deadline) {
     struct dill_iolist iol = {buf, len, NULL, 0};
     return dill_transfer(s, &iol, &iol, deadline, false);

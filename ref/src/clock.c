@@ -4,8 +4,11 @@
 
 #include "libdill.h"
 
-/* spine: now/deadline-arithmetic now/milliseconds now/monotonic
- * now/never-special-values; ref/README reading 21 */
+/* ref/README reading 21 */
+/* spine: now/deadline-arithmetic */
+/* spine: now/milliseconds */
+/* spine: now/monotonic */
+/* spine: now/never-special-values */
 int64_t dill_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

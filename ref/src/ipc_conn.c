@@ -15,7 +15,14 @@ const int dill_ipc_conn_type = 0;
 _Static_assert(sizeof(struct dill_ipc_conn) <= sizeof(struct dill_ipc_storage),
     "struct ipc_storage too small");
 
-/* spine: brecv/EBUSY brecvl/EBUSY bsend/EBUSY bsendl/EBUSY */
+/* spine: brecv/EBUSY/two-coroutines */
+/* spine: brecv/EBUSY/zero-length */
+/* spine: brecvl/EBUSY/two-coroutines */
+/* spine: brecvl/EBUSY/zero-length */
+/* spine: bsend/EBUSY/two-coroutines */
+/* spine: bsend/EBUSY/zero-length */
+/* spine: bsendl/EBUSY/two-coroutines */
+/* spine: bsendl/EBUSY/zero-length */
 int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
     if(d->busy) {
         errno = EBUSY;  /* "The handle is currently being used by a different
@@ -30,11 +37,18 @@ int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
     return 0;
 }
 
-/* spine: brecv/no-partial-receive brecv/unusable-after-timeout
- * brecvl/no-partial-receive brecvl/unusable-after-timeout
- * bsend/unusable-after-timeout bsendl/unusable-after-timeout
- * brecv/ECONNRESET brecvl/ECONNRESET bsend/ECONNRESET bsendl/ECONNRESET
- * brecv/EPIPE brecvl/EPIPE */
+/* spine: brecv/ECONNRESET/zero-length-after-timeout */
+/* spine: brecv/EPIPE/zero-length-after-end */
+/* spine: brecv/no-partial-receive */
+/* spine: brecv/unusable-after-timeout */
+/* spine: brecvl/ECONNRESET/zero-length-after-timeout */
+/* spine: brecvl/EPIPE/zero-length-after-end */
+/* spine: brecvl/no-partial-receive */
+/* spine: brecvl/unusable-after-timeout */
+/* spine: bsend/ECONNRESET/zero-length-after-timeout */
+/* spine: bsend/unusable-after-timeout */
+/* spine: bsendl/ECONNRESET/zero-length-after-timeout */
+/* spine: bsendl/unusable-after-timeout */
 int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
     int err = errno;
     if(rc < 0 && err == EBADF)
@@ -55,7 +69,11 @@ struct dill_sock dill_ipc_sock(struct dill_ipc_conn *c) {
     return s;
 }
 
-/* spine: ipc_done/EPIPE bsend/EPIPE bsendl/EPIPE */
+/* spine: bsend/EPIPE/after-done */
+/* spine: bsend/EPIPE/zero-length-after-done */
+/* spine: bsendl/EPIPE/after-done */
+/* spine: bsendl/EPIPE/zero-length-after-done */
+/* spine: ipc_done/EPIPE/bsend-after */
 static int dill_ipc_bsendl(struct dill_bsock_vfs *vfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     (void)last;
@@ -97,9 +115,12 @@ static void dill_ipc_peer_ended(struct dill_ipc_conn *p) {
 /* hclose(3): "all associated resources are deallocated" - without waiting:
  * "outbound network data may not be flushed".  Calls blocked on the
  * connection in other coroutines wake and fail with EBADF (fdclean). */
-/* spine: hclose/closes-connection-fd hclose/does-not-block
- * ipc_fromfd/hclose-closes-fd ipc_fromfd_mem/hclose-closes-fd
- * brecv/EPIPE/after-drain-peer-closed brecvl/EPIPE/after-drain-peer-closed */
+/* spine: brecv/EPIPE/after-drain-peer-closed */
+/* spine: brecvl/EPIPE/after-drain-peer-closed */
+/* spine: hclose/closes-connection-fd */
+/* spine: hclose/does-not-block */
+/* spine: ipc_fromfd/hclose-closes-fd */
+/* spine: ipc_fromfd_mem/hclose-closes-fd */
 static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
     struct dill_ipc_conn *c = (struct dill_ipc_conn *)vfs;
     if(c->peer) {
@@ -116,8 +137,12 @@ static void dill_ipc_conn_close(struct dill_hvfs *vfs) {
         free(c);
 }
 
-/* spine: ipc_accept/ENOMEM ipc_accept_mem/ENOMEM ipc_connect/ENOMEM
- * ipc_connect_mem/ENOMEM ipc_fromfd/ENOMEM ipc_fromfd_mem/ENOMEM */
+/* spine: ipc_accept/ENOMEM/allocation-loop */
+/* spine: ipc_accept_mem/ENOMEM/allocation-loop */
+/* spine: ipc_connect/ENOMEM/allocation-loop */
+/* spine: ipc_connect_mem/ENOMEM/allocation-loop */
+/* spine: ipc_fromfd/ENOMEM/allocation-loop */
+/* spine: ipc_fromfd_mem/ENOMEM/allocation-loop */
 int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
     if(dill_fd_track(fd) < 0)
         return -1;
@@ -152,8 +177,10 @@ static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
  * the peer to get EPIPE error after it has received all the data."  Nothing
  * is buffered in ref, so the deadline never matters (ref/README
  * reading 4). */
-/* spine: ipc_done/EPIPE ipc_done/ETIMEDOUT ipc_done/deadline-0-does-not-block
- * ipc_done/peer-reads-data-then-EPIPE */
+/* spine: ipc_done/EPIPE/twice */
+/* spine: ipc_done/ETIMEDOUT/nothing-to-wait-for */
+/* spine: ipc_done/deadline-0-does-not-block */
+/* spine: ipc_done/peer-reads-data-then-EPIPE */
 int dill_ipc_done(int s, int64_t deadline) {
     (void)deadline;
     struct dill_ipc_conn *c = dill_hquery(s, &dill_ipc_conn_type);
@@ -171,10 +198,15 @@ int dill_ipc_done(int s, int64_t deadline) {
 
 /* The terminal handshake: say we are done, then read (and drop) whatever
  * the peer still sends until it ends the stream too (ref/README reading 5). */
-/* spine: ipc_close/ECONNRESET ipc_close/ETIMEDOUT
- * ipc_close/handshake-succeeds ipc_pair/ipc-close-handshake
- * ipc_pair_mem/ipc-close-handshake ipc_close/while-another-receives
- * ipc_close/while-another-sends; ref/README reading 14 */
+/* ref/README reading 14 */
+/* spine: ipc_close/ECONNRESET/peer-gone */
+/* spine: ipc_close/ETIMEDOUT/deadline-0 */
+/* spine: ipc_close/ETIMEDOUT/timed */
+/* spine: ipc_close/handshake-succeeds */
+/* spine: ipc_close/while-another-receives */
+/* spine: ipc_close/while-another-sends */
+/* spine: ipc_pair/ipc-close-handshake */
+/* spine: ipc_pair_mem/ipc-close-handshake */
 static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     if(dill_check_canceled() < 0)
         return -1;
@@ -204,11 +236,14 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
  * The socket is closed even in the case of error.  It can also be used to
  * close IPC listener socket in which case it's equivalent to calling
  * hclose." */
-/* spine: ipc_close/closed-even-on-error ipc_close/listener-equals-hclose
- * ipc_fromfd/ipc-close-closes-fd ipc_fromfd_mem/ipc-close-closes-fd
- * ipc_listen/closed-by-ipc-close ipc_listen_mem/closed-by-ipc-close
- * ipc_listener_fromfd/ipc-close-closes-fd
- * ipc_listener_fromfd_mem/ipc-close-closes-fd */
+/* spine: ipc_close/closed-even-on-error */
+/* spine: ipc_close/listener-equals-hclose */
+/* spine: ipc_fromfd/ipc-close-closes-fd */
+/* spine: ipc_fromfd_mem/ipc-close-closes-fd */
+/* spine: ipc_listen/closed-by-ipc-close */
+/* spine: ipc_listen_mem/closed-by-ipc-close */
+/* spine: ipc_listener_fromfd/ipc-close-closes-fd */
+/* spine: ipc_listener_fromfd_mem/ipc-close-closes-fd */
 int dill_ipc_close(int s, int64_t deadline) {
     if(dill_hquery(s, &dill_ipc_listener_type))
         return dill_hclose(s);

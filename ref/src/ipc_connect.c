@@ -12,13 +12,26 @@
 /* A UNIX socket connects at once or not at all; EAGAIN means the listener's
  * backlog is full and there is no event to wait for, so we ask again every
  * few milliseconds until the deadline (ref/README reading 9). */
-/* spine: ipc_connect/EACCES ipc_connect/ECONNREFUSED ipc_connect/ECONNRESET
- * ipc_connect/ELOOP ipc_connect/ENOENT ipc_connect/ENOTDIR
- * ipc_connect/ETIMEDOUT ipc_connect/deadline-infinite-waits-for-room
- * ipc_connect_mem/EACCES ipc_connect_mem/ECONNREFUSED
- * ipc_connect_mem/ECONNRESET ipc_connect_mem/ELOOP ipc_connect_mem/ENOENT
- * ipc_connect_mem/ENOTDIR ipc_connect_mem/ETIMEDOUT
- * ipc_connect_mem/deadline-infinite-waits-for-room */
+/* spine: ipc_connect/EACCES/no-search-permission */
+/* spine: ipc_connect/ECONNREFUSED/no-listener */
+/* spine: ipc_connect/ECONNREFUSED/not-a-socket */
+/* spine: ipc_connect/ECONNRESET/remote-reset */
+/* spine: ipc_connect/ELOOP/symlink-loop */
+/* spine: ipc_connect/ENOENT/missing-file */
+/* spine: ipc_connect/ENOTDIR/file-component */
+/* spine: ipc_connect/ETIMEDOUT/deadline-0 */
+/* spine: ipc_connect/ETIMEDOUT/timed */
+/* spine: ipc_connect/deadline-infinite-waits-for-room */
+/* spine: ipc_connect_mem/EACCES/no-search-permission */
+/* spine: ipc_connect_mem/ECONNREFUSED/no-listener */
+/* spine: ipc_connect_mem/ECONNREFUSED/not-a-socket */
+/* spine: ipc_connect_mem/ECONNRESET/remote-reset */
+/* spine: ipc_connect_mem/ELOOP/symlink-loop */
+/* spine: ipc_connect_mem/ENOENT/missing-file */
+/* spine: ipc_connect_mem/ENOTDIR/file-component */
+/* spine: ipc_connect_mem/ETIMEDOUT/deadline-0 */
+/* spine: ipc_connect_mem/ETIMEDOUT/timed */
+/* spine: ipc_connect_mem/deadline-infinite-waits-for-room */
 static int dill_ipc_connect_fd(const struct sockaddr_un *sa, int64_t deadline) {
     int fd = dill_ipc_socket();
     if(fd < 0)
@@ -66,7 +79,8 @@ int dill_ipc_connect(const char *addr, int64_t deadline) {
     return dill_ipc_connect_in(addr, NULL, deadline);
 }
 
-/* spine: ipc_connect_mem/success-connection-works ipc_connect_mem/EINVAL */
+/* spine: ipc_connect_mem/EINVAL/null-storage */
+/* spine: ipc_connect_mem/success-connection-works */
 int dill_ipc_connect_mem(const char *addr, struct dill_ipc_storage *mem,
       int64_t deadline) {
     if(!mem) {              /* ref/README reading 6 */

@@ -17,7 +17,9 @@ static struct dill_ipc_conn *dill_ipc_fdpass_conn(int s) {
 }
 
 /* The caller keeps its own copy of `fd` open. */
-/* spine: ipc_sendfd/EINVAL ipc_sendfd/EPIPE ipc_sendfd/passes-working-fd */
+/* spine: ipc_sendfd/EINVAL/negative-fd */
+/* spine: ipc_sendfd/EPIPE/after-done */
+/* spine: ipc_sendfd/passes-working-fd */
 int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
     struct dill_ipc_conn *c = dill_ipc_fdpass_conn(s);
     if(!c)

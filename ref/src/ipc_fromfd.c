@@ -20,8 +20,10 @@ static int dill_sockopt(int fd, int opt) {
  * socket"; anything else is refused with EBADF (not an open fd) or EINVAL
  * rather than misbehaving later.  The fd becomes non-blocking: every wait in
  * ref relies on it (ref/README reading 7). */
-/* spine: ipc_fromfd/deadlines-recv ipc_fromfd/deadlines-send
- * ipc_fromfd_mem/deadlines-recv ipc_fromfd_mem/deadlines-send */
+/* spine: ipc_fromfd/deadlines-recv */
+/* spine: ipc_fromfd/deadlines-send */
+/* spine: ipc_fromfd_mem/deadlines-recv */
+/* spine: ipc_fromfd_mem/deadlines-send */
 static int dill_ipc_adopt_fd(int fd, bool listening) {
     int flags = fd < 0 ? -1 : fcntl(fd, F_GETFL);
     if(flags < 0) {
@@ -39,16 +41,19 @@ static int dill_ipc_adopt_fd(int fd, bool listening) {
 
 /* On success the handle owns the fd: "ipc_close function ... will also close
  * the underlying file descriptor".  On failure the fd stays the caller's. */
-/* spine: ipc_fromfd/EMFILE ipc_fromfd/ENFILE
- * ipc_fromfd/success-wraps-connected-socket */
+/* spine: ipc_fromfd/EMFILE/wrapping */
+/* spine: ipc_fromfd/ENFILE/wrapping */
+/* spine: ipc_fromfd/success-wraps-connected-socket */
 int dill_ipc_fromfd(int fd) {
     if(dill_ipc_adopt_fd(fd, false) < 0)
         return -1;
     return dill_ipc_conn_make(fd, NULL);
 }
 
-/* spine: ipc_fromfd_mem/EINVAL ipc_fromfd_mem/EMFILE ipc_fromfd_mem/ENFILE
- * ipc_fromfd_mem/success-wraps-connected-socket */
+/* spine: ipc_fromfd_mem/EINVAL/null-storage */
+/* spine: ipc_fromfd_mem/EMFILE/wrapping */
+/* spine: ipc_fromfd_mem/ENFILE/wrapping */
+/* spine: ipc_fromfd_mem/success-wraps-connected-socket */
 int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem) {
     if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
@@ -59,16 +64,19 @@ int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem) {
     return dill_ipc_conn_make(fd, (struct dill_ipc_conn *)mem);
 }
 
-/* spine: ipc_listener_fromfd/EMFILE ipc_listener_fromfd/ENFILE
- * ipc_listener_fromfd/success-accepts */
+/* spine: ipc_listener_fromfd/EMFILE/wrapping */
+/* spine: ipc_listener_fromfd/ENFILE/wrapping */
+/* spine: ipc_listener_fromfd/success-accepts */
 int dill_ipc_listener_fromfd(int fd) {
     if(dill_ipc_adopt_fd(fd, true) < 0)
         return -1;
     return dill_ipc_listener_make(fd, NULL);
 }
 
-/* spine: ipc_listener_fromfd_mem/EINVAL ipc_listener_fromfd_mem/EMFILE
- * ipc_listener_fromfd_mem/ENFILE ipc_listener_fromfd_mem/success-accepts */
+/* spine: ipc_listener_fromfd_mem/EINVAL/null-storage */
+/* spine: ipc_listener_fromfd_mem/EMFILE/wrapping */
+/* spine: ipc_listener_fromfd_mem/ENFILE/wrapping */
+/* spine: ipc_listener_fromfd_mem/success-accepts */
 int dill_ipc_listener_fromfd_mem(int fd, struct dill_ipc_listener_storage *mem) {
     if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;
@@ -88,12 +96,22 @@ _Static_assert(sizeof(struct dill_ipc_pair) <=
     sizeof(struct dill_ipc_pair_storage), "struct ipc_pair_storage too small");
 
 /* Both ends non-blocking, so that each end's calls honour their deadlines. */
-/* spine: ipc_pair/EMFILE ipc_pair/ENFILE ipc_pair/ENOMEM ipc_pair_mem/EMFILE
- * ipc_pair_mem/ENFILE ipc_pair_mem/ENOMEM ipc_pair/deadlines-end0-recv
- * ipc_pair/deadlines-end0-send ipc_pair/deadlines-end1-recv
- * ipc_pair/deadlines-end1-send ipc_pair_mem/deadlines-end0-recv
- * ipc_pair_mem/deadlines-end0-send ipc_pair_mem/deadlines-end1-recv
- * ipc_pair_mem/deadlines-end1-send */
+/* spine: ipc_pair/EMFILE/rlimit */
+/* spine: ipc_pair/ENFILE/injected */
+/* spine: ipc_pair/ENOMEM/allocation-loop */
+/* spine: ipc_pair/ENOMEM/injected */
+/* spine: ipc_pair/deadlines-end0-recv */
+/* spine: ipc_pair/deadlines-end0-send */
+/* spine: ipc_pair/deadlines-end1-recv */
+/* spine: ipc_pair/deadlines-end1-send */
+/* spine: ipc_pair_mem/EMFILE/rlimit */
+/* spine: ipc_pair_mem/ENFILE/injected */
+/* spine: ipc_pair_mem/ENOMEM/allocation-loop */
+/* spine: ipc_pair_mem/ENOMEM/injected */
+/* spine: ipc_pair_mem/deadlines-end0-recv */
+/* spine: ipc_pair_mem/deadlines-end0-send */
+/* spine: ipc_pair_mem/deadlines-end1-recv */
+/* spine: ipc_pair_mem/deadlines-end1-send */
 static int dill_ipc_pair_in(struct dill_ipc_pair *mem, int s[2]) {
     if(!s) {
         errno = EINVAL;
@@ -136,7 +154,8 @@ int dill_ipc_pair(int s[2]) {
     return dill_ipc_pair_in(NULL, s);
 }
 
-/* spine: ipc_pair_mem/success-connected-both-ways ipc_pair_mem/EINVAL */
+/* spine: ipc_pair_mem/EINVAL/null-storage */
+/* spine: ipc_pair_mem/success-connected-both-ways */
 int dill_ipc_pair_mem(struct dill_ipc_pair_storage *mem, int s[2]) {
     if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;

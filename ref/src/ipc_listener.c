@@ -34,8 +34,10 @@ static void dill_ipc_listener_close(struct dill_hvfs *vfs) {
         free(l);
 }
 
-/* spine: ipc_listen/ENOMEM ipc_listen_mem/ENOMEM ipc_listener_fromfd/ENOMEM
- * ipc_listener_fromfd_mem/ENOMEM */
+/* spine: ipc_listen/ENOMEM/allocation-loop */
+/* spine: ipc_listen_mem/ENOMEM/allocation-loop */
+/* spine: ipc_listener_fromfd/ENOMEM/allocation-loop */
+/* spine: ipc_listener_fromfd_mem/ENOMEM/allocation-loop */
 int dill_ipc_listener_make(int fd,
       struct dill_ipc_listener_storage *mem) {
     if(dill_fd_track(fd) < 0)
@@ -66,10 +68,16 @@ static void dill_ipc_unlisten(int fd, const char *bound_path) {
     errno = err;
 }
 
-/* spine: ipc_listen/EACCES ipc_listen/EADDRINUSE ipc_listen/ELOOP
- * ipc_listen/ENOENT ipc_listen/ENOTDIR ipc_listen_mem/EACCES
- * ipc_listen_mem/EADDRINUSE ipc_listen_mem/ELOOP ipc_listen_mem/ENOENT
- * ipc_listen_mem/ENOTDIR */
+/* spine: ipc_listen/EACCES/readonly-directory */
+/* spine: ipc_listen/EADDRINUSE/bound-path */
+/* spine: ipc_listen/ELOOP/symlink-loop */
+/* spine: ipc_listen/ENOENT/missing-directory */
+/* spine: ipc_listen/ENOTDIR/file-component */
+/* spine: ipc_listen_mem/EACCES/readonly-directory */
+/* spine: ipc_listen_mem/EADDRINUSE/bound-path */
+/* spine: ipc_listen_mem/ELOOP/symlink-loop */
+/* spine: ipc_listen_mem/ENOENT/missing-directory */
+/* spine: ipc_listen_mem/ENOTDIR/file-component */
 static int dill_ipc_bind_listen(const char *addr, int backlog) {
     struct sockaddr_un sa;
     if(dill_ipc_addr(addr, &sa) < 0)
@@ -104,7 +112,8 @@ int dill_ipc_listen(const char *addr, int backlog) {
     return dill_ipc_listen_in(addr, backlog, NULL);
 }
 
-/* spine: ipc_listen_mem/success-accepts ipc_listen_mem/EINVAL */
+/* spine: ipc_listen_mem/EINVAL/null-storage */
+/* spine: ipc_listen_mem/success-accepts */
 int dill_ipc_listen_mem(const char *addr, int backlog,
       struct dill_ipc_listener_storage *mem) {
     if(!mem) {              /* ref/README reading 6 */
@@ -117,14 +126,20 @@ int dill_ipc_listen_mem(const char *addr, int backlog,
 /* A connected fd from the listener, waiting as the deadline allows.  It is
  * made non-blocking: the new connection's calls wait in the poller, as
  * their deadlines say, never in the kernel. */
-/* spine: ipc_accept/EMFILE ipc_accept/ENFILE ipc_accept/ENOMEM
- * ipc_accept/deadline-0-accepts-waiting-client
- * ipc_accept/deadline-infinite-waits-for-client ipc_accept_mem/EMFILE
- * ipc_accept_mem/ENFILE ipc_accept_mem/ENOMEM
- * ipc_accept_mem/deadline-0-accepts-waiting-client
- * ipc_accept_mem/deadline-infinite-waits-for-client
- * ipc_accept/deadlines-recv ipc_accept/deadlines-send
- * ipc_accept_mem/deadlines-recv ipc_accept_mem/deadlines-send */
+/* spine: ipc_accept/EMFILE/rlimit */
+/* spine: ipc_accept/ENFILE/injected */
+/* spine: ipc_accept/ENOMEM/injected */
+/* spine: ipc_accept/deadline-0-accepts-waiting-client */
+/* spine: ipc_accept/deadline-infinite-waits-for-client */
+/* spine: ipc_accept/deadlines-recv */
+/* spine: ipc_accept/deadlines-send */
+/* spine: ipc_accept_mem/EMFILE/rlimit */
+/* spine: ipc_accept_mem/ENFILE/injected */
+/* spine: ipc_accept_mem/ENOMEM/injected */
+/* spine: ipc_accept_mem/deadline-0-accepts-waiting-client */
+/* spine: ipc_accept_mem/deadline-infinite-waits-for-client */
+/* spine: ipc_accept_mem/deadlines-recv */
+/* spine: ipc_accept_mem/deadlines-send */
 static int dill_ipc_accept_fd(struct dill_ipc_listener *l, int64_t deadline) {
     for(;;) {
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -168,7 +183,8 @@ int dill_ipc_accept(int s, int64_t deadline) {
     return dill_ipc_accept_in(s, NULL, deadline);
 }
 
-/* spine: ipc_accept_mem/success-connection-works ipc_accept_mem/EINVAL */
+/* spine: ipc_accept_mem/EINVAL/null-storage */
+/* spine: ipc_accept_mem/success-connection-works */
 int dill_ipc_accept_mem(int s, struct dill_ipc_storage *mem, int64_t deadline) {
     if(!mem) {              /* ref/README reading 6 */
         errno = EINVAL;

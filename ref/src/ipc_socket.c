@@ -7,11 +7,19 @@
 #include "libdill.h"
 #include "poller.h"
 
-/* spine: ipc_connect/EINVAL ipc_connect/ENAMETOOLONG ipc_connect/ENOENT
- * ipc_connect_mem/EINVAL ipc_connect_mem/ENAMETOOLONG ipc_connect_mem/ENOENT
- * ipc_listen/EINVAL ipc_listen/ENAMETOOLONG ipc_listen/ENOENT
- * ipc_listen_mem/EINVAL ipc_listen_mem/ENAMETOOLONG ipc_listen_mem/ENOENT;
- * ref/README reading 10 */
+/* ref/README reading 10 */
+/* spine: ipc_connect/EINVAL/null-address */
+/* spine: ipc_connect/ENAMETOOLONG/path */
+/* spine: ipc_connect/ENOENT/empty-path */
+/* spine: ipc_connect_mem/EINVAL/null-address */
+/* spine: ipc_connect_mem/ENAMETOOLONG/path */
+/* spine: ipc_connect_mem/ENOENT/empty-path */
+/* spine: ipc_listen/EINVAL/null-address */
+/* spine: ipc_listen/ENAMETOOLONG/path */
+/* spine: ipc_listen/ENOENT/empty-path */
+/* spine: ipc_listen_mem/EINVAL/null-address */
+/* spine: ipc_listen_mem/ENAMETOOLONG/path */
+/* spine: ipc_listen_mem/ENOENT/empty-path */
 int dill_ipc_addr(const char *addr, struct sockaddr_un *sa) {
     if(!addr) {
         errno = EINVAL;
@@ -34,12 +42,22 @@ int dill_ipc_addr(const char *addr, struct sockaddr_un *sa) {
 
 /* A new socket, non-blocking: a connection's calls wait in the poller, as
  * their deadlines say, never in the kernel. */
-/* spine: ipc_connect/EMFILE ipc_connect/ENFILE ipc_connect/ENOMEM
- * ipc_connect_mem/EMFILE ipc_connect_mem/ENFILE ipc_connect_mem/ENOMEM
- * ipc_listen/EMFILE ipc_listen/ENFILE ipc_listen/ENOMEM
- * ipc_listen_mem/EMFILE ipc_listen_mem/ENFILE ipc_listen_mem/ENOMEM
- * ipc_connect/deadlines-recv ipc_connect/deadlines-send
- * ipc_connect_mem/deadlines-recv ipc_connect_mem/deadlines-send */
+/* spine: ipc_connect/EMFILE/rlimit */
+/* spine: ipc_connect/ENFILE/injected */
+/* spine: ipc_connect/ENOMEM/injected */
+/* spine: ipc_connect/deadlines-recv */
+/* spine: ipc_connect/deadlines-send */
+/* spine: ipc_connect_mem/EMFILE/rlimit */
+/* spine: ipc_connect_mem/ENFILE/injected */
+/* spine: ipc_connect_mem/ENOMEM/injected */
+/* spine: ipc_connect_mem/deadlines-recv */
+/* spine: ipc_connect_mem/deadlines-send */
+/* spine: ipc_listen/EMFILE/rlimit */
+/* spine: ipc_listen/ENFILE/injected */
+/* spine: ipc_listen/ENOMEM/injected */
+/* spine: ipc_listen_mem/EMFILE/rlimit */
+/* spine: ipc_listen_mem/ENFILE/injected */
+/* spine: ipc_listen_mem/ENOMEM/injected */
 int dill_ipc_socket(void) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if(fd < 0) {

@@ -136,10 +136,10 @@ void dill_fd_evict(int fd, enum dill_direction dir) {
         dill_fd_evict_info(&poller.fds[fd], dir);
 }
 
-/* spine: brecv/deadline-infinite-waits-for-peer
- * brecvl/deadline-infinite-waits-for-peer
- * bsend/deadline-infinite-waits-for-peer
- * bsendl/deadline-infinite-waits-for-peer */
+/* spine: brecv/deadline-infinite-waits-for-peer */
+/* spine: brecvl/deadline-infinite-waits-for-peer */
+/* spine: bsend/deadline-infinite-waits-for-peer */
+/* spine: bsendl/deadline-infinite-waits-for-peer */
 int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     if(dill_fd_track(fd) < 0)
         return -1;
@@ -239,7 +239,8 @@ int dill_fdout(int fd, int64_t deadline) {
  * Returns int 0 (ref/README reading 12).  Closing a socket another
  * coroutine waits on comes through here: that call fails with EBADF
  * (reading 14). */
-/* spine: hclose/while-another-receives hclose/while-another-sends */
+/* spine: hclose/while-another-receives */
+/* spine: hclose/while-another-sends */
 int dill_fdclean(int fd) {
     if(fd < 0 || fd >= poller.nfds)
         return 0;

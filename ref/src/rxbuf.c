@@ -25,7 +25,6 @@ void dill_rxbuf_clear(struct dill_rxbuf *rx) {
     dill_rxbuf_reset(rx);
 }
 
-/* spine: brecvl/null-base-skips brecvl/roundtrip-pair */
 void dill_rxbuf_take(struct dill_rxbuf *rx, struct dill_iocursor *cur) {
     while(!dill_rxbuf_empty(rx) && !dill_iocursor_done(cur)) {
         struct iovec iov;
@@ -43,7 +42,8 @@ void dill_rxbuf_take(struct dill_rxbuf *rx, struct dill_iocursor *cur) {
         dill_rxbuf_clear(rx);
 }
 
-/* spine: ipc_sendfd/ordered-byte-by-byte ipc_recvfd/EPROTO/stream-goes-on */
+/* spine: ipc_recvfd/EPROTO/stream-goes-on */
+/* spine: ipc_sendfd/ordered-byte-by-byte */
 int dill_rxbuf_take_fd(struct dill_rxbuf *rx) {
     if(++rx->pos < rx->len)
         return -1;
@@ -60,7 +60,8 @@ void dill_rxbuf_filled(struct dill_rxbuf *rx, size_t n, int fd) {
 }
 
 /* A short read after the peer's end of stream proves nothing (rxbuf.h). */
-/* spine: brecv/EPIPE/done-before-drain brecvl/EPIPE/done-before-drain */
+/* spine: brecv/EPIPE/done-before-drain */
+/* spine: brecvl/EPIPE/done-before-drain */
 void dill_rxbuf_drained(struct dill_rxbuf *rx) {
     if(rx->queue != DILL_RXQ_ENDED)
         rx->queue = DILL_RXQ_EMPTY;

@@ -68,10 +68,23 @@ struct dill_cr *dill_self(void) {
     return dill_sched()->current;
 }
 
-/* spine: brecv/ECANCELED brecvl/ECANCELED bsend/ECANCELED bsendl/ECANCELED
- * ipc_accept/ECANCELED ipc_accept_mem/ECANCELED ipc_close/ECANCELED
- * ipc_connect/ECANCELED ipc_connect_mem/ECANCELED ipc_done/ECANCELED
- * ipc_pair/ECANCELED ipc_pair_mem/ECANCELED; ref/README reading 2 */
+/* ref/README reading 2 */
+/* spine: brecv/ECANCELED/after */
+/* spine: brecv/ECANCELED/zero-length */
+/* spine: brecvl/ECANCELED/after */
+/* spine: brecvl/ECANCELED/zero-length */
+/* spine: bsend/ECANCELED/after */
+/* spine: bsend/ECANCELED/zero-length */
+/* spine: bsendl/ECANCELED/after */
+/* spine: bsendl/ECANCELED/zero-length */
+/* spine: ipc_accept/ECANCELED/after */
+/* spine: ipc_accept_mem/ECANCELED/after */
+/* spine: ipc_close/ECANCELED/after */
+/* spine: ipc_connect/ECANCELED/after */
+/* spine: ipc_connect_mem/ECANCELED/after */
+/* spine: ipc_done/ECANCELED/after */
+/* spine: ipc_pair/ECANCELED/after */
+/* spine: ipc_pair_mem/ECANCELED/after */
 int dill_check_canceled(void) {
     if(dill_self()->canceled) {
         errno = ECANCELED;
@@ -80,9 +93,20 @@ int dill_check_canceled(void) {
     return 0;
 }
 
-/* spine: brecv/ETIMEDOUT brecvl/ETIMEDOUT bsend/ETIMEDOUT bsendl/ETIMEDOUT
- * ipc_accept/ETIMEDOUT ipc_accept_mem/ETIMEDOUT ipc_recvfd/ETIMEDOUT;
- * ref/README reading 1 */
+/* ref/README reading 1 */
+/* spine: brecv/ETIMEDOUT/deadline-0 */
+/* spine: brecv/ETIMEDOUT/past-deadline */
+/* spine: brecvl/ETIMEDOUT/deadline-0 */
+/* spine: brecvl/ETIMEDOUT/past-deadline */
+/* spine: bsend/ETIMEDOUT/deadline-0 */
+/* spine: bsend/ETIMEDOUT/past-deadline */
+/* spine: bsendl/ETIMEDOUT/deadline-0 */
+/* spine: bsendl/ETIMEDOUT/past-deadline */
+/* spine: ipc_accept/ETIMEDOUT/deadline-0 */
+/* spine: ipc_accept/ETIMEDOUT/past-deadline */
+/* spine: ipc_accept_mem/ETIMEDOUT/deadline-0 */
+/* spine: ipc_accept_mem/ETIMEDOUT/past-deadline */
+/* spine: ipc_recvfd/ETIMEDOUT/deadline-0 */
 bool dill_deadline_immediate(int64_t deadline) {
     return deadline != -1 && deadline <= dill_now();
 }
@@ -211,7 +235,8 @@ static __attribute__((noinline)) void dill_next_poll(struct dill_sched *s) {
 /* The next runnable coroutine; sleeps in the poller while there is none.
  * A deadline expires on time even while other coroutines keep the ready
  * queue full (DILL_BUSY_SWITCHES). */
-/* spine: brecv/ETIMEDOUT */
+/* spine: brecv/ETIMEDOUT/while-others-transfer */
+/* spine: brecv/ETIMEDOUT/while-others-yield */
 static inline struct dill_cr *dill_next(struct dill_sched *s) {
     if(__builtin_expect(dill_list_empty(&s->ready) ||
           ++s->busy_switches == DILL_BUSY_SWITCHES, 0))
@@ -245,11 +270,24 @@ void dill_evict(struct dill_cr *cr) {
         cr->result = EBADF;     /* woken, not yet resumed: overrides */
 }
 
-/* spine: brecv/ECANCELED brecv/ETIMEDOUT brecvl/ECANCELED brecvl/ETIMEDOUT
- * bsend/ECANCELED bsend/ETIMEDOUT bsendl/ECANCELED bsendl/ETIMEDOUT
- * ipc_accept/ECANCELED ipc_accept/ETIMEDOUT ipc_accept_mem/ECANCELED
- * ipc_accept_mem/ETIMEDOUT ipc_close/ECANCELED ipc_connect/ECANCELED
- * ipc_connect_mem/ECANCELED ipc_recvfd/ETIMEDOUT */
+/* spine: brecv/ECANCELED/blocked */
+/* spine: brecv/ECANCELED/same-step-as-event */
+/* spine: brecv/ETIMEDOUT/timed */
+/* spine: brecvl/ECANCELED/blocked */
+/* spine: brecvl/ETIMEDOUT/timed */
+/* spine: bsend/ECANCELED/blocked */
+/* spine: bsend/ETIMEDOUT/timed */
+/* spine: bsendl/ECANCELED/blocked */
+/* spine: bsendl/ETIMEDOUT/timed */
+/* spine: ipc_accept/ECANCELED/blocked */
+/* spine: ipc_accept/ETIMEDOUT/timed */
+/* spine: ipc_accept_mem/ECANCELED/blocked */
+/* spine: ipc_accept_mem/ETIMEDOUT/timed */
+/* spine: ipc_close/ECANCELED/blocked */
+/* spine: ipc_close/ECANCELED/same-step-as-event */
+/* spine: ipc_connect/ECANCELED/blocked */
+/* spine: ipc_connect_mem/ECANCELED/blocked */
+/* spine: ipc_recvfd/ETIMEDOUT/timed */
 int dill_block(int64_t deadline, bool cancelable) {
     struct dill_sched *s = dill_sched();
     struct dill_cr *self = s->current;

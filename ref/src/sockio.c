@@ -21,8 +21,10 @@
  * their EPIPE, "Closed connection", is an orderly end: the peer's
  * ipc_done(3) seen by a receiver, or our own seen by a sender.  A receiver
  * whose peer closed with our bytes unread meets a reset: broken as well. */
-/* spine: bsend/ECONNRESET bsendl/ECONNRESET brecv/ECONNRESET
- * brecvl/ECONNRESET */
+/* spine: brecv/ECONNRESET/peer-reset */
+/* spine: brecvl/ECONNRESET/peer-reset */
+/* spine: bsend/ECONNRESET/peer-closed */
+/* spine: bsendl/ECONNRESET/peer-closed */
 static int dill_sock_fail(void) {
     errno = ECONNRESET;
     return -1;
@@ -85,10 +87,14 @@ static void dill_sock_moved(struct dill_sock s, ssize_t n,
     dill_fd_notify(s.peer, dir);
 }
 
-/* spine: bsend/roundtrip-fromfd bsend/roundtrip-listen-connect
- * bsend/roundtrip-pair bsendl/roundtrip-fromfd
- * bsendl/roundtrip-listen-connect bsendl/roundtrip-pair
- * bsend/spans-kernel-buffers bsendl/spans-kernel-buffers */
+/* spine: bsend/roundtrip-fromfd */
+/* spine: bsend/roundtrip-listen-connect */
+/* spine: bsend/roundtrip-pair */
+/* spine: bsend/spans-kernel-buffers */
+/* spine: bsendl/roundtrip-fromfd */
+/* spine: bsendl/roundtrip-listen-connect */
+/* spine: bsendl/roundtrip-pair */
+/* spine: bsendl/spans-kernel-buffers */
 int dill_sock_send(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     struct dill_iocursor cur = dill_iocursor_start(first);
@@ -180,11 +186,23 @@ static int dill_sock_await_peer(struct dill_sock s, int64_t deadline) {
 
 /* Buffered bytes first; then the kernel's, read ahead into the buffer
  * (rxbuf.h) when the list's rest fits in one call. */
-/* spine: brecv/EPIPE brecv/ETIMEDOUT brecv/null-buffer-discards
- * brecv/roundtrip-pair brecvl/EPIPE brecvl/ETIMEDOUT
- * brecvl/big-transfer-intact brecvl/null-base-skips
- * brecvl/null-buffer-discards brecvl/roundtrip-pair brecv/spans-kernel-buffers
- * brecvl/spans-kernel-buffers; ref/README reading 18 */
+/* ref/README reading 18 */
+/* spine: brecv/EPIPE/after-peer-done */
+/* spine: brecv/EPIPE/after-short-read */
+/* spine: brecv/EPIPE/null-buffer-after-done */
+/* spine: brecv/ETIMEDOUT/null-buffer */
+/* spine: brecv/null-buffer-discards */
+/* spine: brecv/roundtrip-pair */
+/* spine: brecv/spans-kernel-buffers */
+/* spine: brecvl/EPIPE/after-peer-done */
+/* spine: brecvl/EPIPE/after-short-read */
+/* spine: brecvl/EPIPE/null-buffer-after-done */
+/* spine: brecvl/ETIMEDOUT/null-buffer */
+/* spine: brecvl/big-transfer-intact */
+/* spine: brecvl/null-base-skips */
+/* spine: brecvl/null-buffer-discards */
+/* spine: brecvl/roundtrip-pair */
+/* spine: brecvl/spans-kernel-buffers */
 int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
       int64_t deadline) {
     char scratch[DILL_SCRATCH];
@@ -229,8 +247,9 @@ int dill_sock_drain(struct dill_sock s, int64_t deadline) {
     }
 }
 
-/* spine: ipc_sendfd/ordered-with-bytes brecv/fd-byte-after-drain
- * brecvl/fd-byte-after-drain */
+/* spine: brecv/fd-byte-after-drain */
+/* spine: brecvl/fd-byte-after-drain */
+/* spine: ipc_sendfd/ordered-with-bytes */
 int dill_sock_send_fd(struct dill_sock s, int passed, int64_t deadline) {
     char byte = 0;
     struct iovec iov = {&byte, 1};
@@ -277,7 +296,8 @@ static int dill_sock_recv_byte(int fd, int *got, int64_t deadline) {
 }
 
 /* A byte already read ahead is taken from the buffer, else from the kernel. */
-/* spine: ipc_recvfd/EPIPE ipc_recvfd/EPROTO */
+/* spine: ipc_recvfd/EPIPE/after-peer-done */
+/* spine: ipc_recvfd/EPROTO/plain-byte */
 int dill_sock_recv_fd(struct dill_sock s, int64_t deadline) {
     int got;
     if(!dill_rxbuf_empty(s.rx))
