@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Applies each fault of catalogue.tsv to a copy of ref, runs the conformance
 suite on it, and reports which assertions caught it.  Every fault must be
-caught: one that survives means the suite cannot see that mistake.
+caught, and by one of the assertions spine.tsv names for it: a fault that
+survives means the suite cannot see that mistake; one caught only elsewhere
+means the spine claims what the suite does not show.
 
   run.py BUILD_DIR REPORT_DIR [--only ID,...]
 """
+import fnmatch
 import os
 import shutil
 import subprocess
@@ -12,8 +15,9 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "conformance", "report"))
+from common import CATALOGUE as ASSERTIONS, MUTANT_SPINE, MUTANTS as CATALOGUE, read_tsv  # noqa: E402
 from results import read_results  # noqa: E402  (the report's own reader)
-CATALOGUE = os.path.join(ROOT, "conformance", "mutants", "catalogue.tsv")
+
 OK = ("PASSED", "SKIPPED")
 
 
@@ -27,6 +31,32 @@ def read_catalogue():
         m["replace"] = m["replace"].replace("\\n", "\n")
         out.append(m)
     return out
+
+
+def spine():
+    """mutant -> the fnmatch patterns of the assertion ids that must catch it."""
+    return {r["mutant"]: r["assertions"].split() for r in read_tsv(MUTANT_SPINE)}
+
+
+def ids_of(tests):
+    """The assertion ids of failed tests (page::name, as caught_by gives them);
+    a failure that is no test (the runner died) keeps its description."""
+    by_test = {a["test"]: a["id"] for a in read_tsv(ASSERTIONS) if a["test"]}
+    return [by_test.get(t, t) for t in tests]
+
+
+def verdict(failed, patterns):
+    """CAUGHT when an assertion the spine names failed; OFF-SPINE when only
+    others did; SURVIVED when none did.  With the detail to show."""
+    ids = ids_of(failed)
+    if not ids:
+        return "SURVIVED", "no assertion failed"
+    named = [i for i in ids if any(fnmatch.fnmatchcase(i, p) for p in patterns)]
+    shown = ", ".join((named or ids)[:6]) + (" (+%d)" % (len(ids) - 6) if len(ids) > 6 else "")
+    if named:
+        return "CAUGHT", shown
+    return "OFF-SPINE", ("caught by %s, none of %s (conformance/mutants/spine.tsv): fix the "
+                         "spine row or the suite" % (shown, " ".join(patterns) or "nothing"))
 
 
 def sh(cmd, cwd=None, timeout=None):
@@ -84,7 +114,7 @@ def parse_args(argv):
 
 def main():
     work, reports, only = parse_args(sys.argv[1:])
-    catalogue = read_catalogue()
+    catalogue, caught_by_spine = read_catalogue(), spine()
     unknown = sorted(only - {m["id"] for m in catalogue}) if only else []
     if unknown:
         sys.exit("mutants: no such mutant in catalogue.tsv: %s" % ", ".join(unknown))
@@ -117,18 +147,18 @@ def main():
         if failed is None:
             results.append((m, "NO-BUILD", err.replace("\n", " ")[:200]))
             survived += 1
-        elif failed:
-            results.append((m, "CAUGHT", ", ".join(failed[:6]) + (" (+%d)" % (len(failed) - 6) if len(failed) > 6 else "")))
         else:
-            results.append((m, "SURVIVED", "no assertion failed"))
-            survived += 1
-        print("%-28s %s" % (m["id"], results[-1][1]), flush=True)
+            results.append((m,) + verdict(failed, caught_by_spine.get(m["id"], [])))
+            survived += results[-1][1] != "CAUGHT"
+        status, detail = results[-1][1:]
+        print("%-28s %s" % (m["id"], status if status == "CAUGHT" else status + ": " + detail),
+              flush=True)
     sh(["cmake", "--build", build, "--target", "dillspec-conformance"])
     with open(os.path.join(reports, "mutants.tsv"), "w") as f:
         f.write("id\tstatus\tfault\tcaught by\n")
         for m, status, detail in results:
             f.write("%s\t%s\t%s\t%s\n" % (m["id"], status, m["fault"], detail))
-    print("mutants: %d caught, %d not caught" % (len(results) - survived, survived))
+    print("mutants: %d caught by their spine's assertions, %d not" % (len(results) - survived, survived))
     print("mutants: %d passed, %d failed" % (len(results) - survived, survived))
     return 1 if survived else 0
 

@@ -165,6 +165,43 @@ class Check(unittest.TestCase):
         self.assert_fails("conformance/assertions.tsv is stale")
 
 
+sys.path.insert(0, os.path.join(ROOT, "conformance", "mutants"))
+import run as mutants  # noqa: E402
+
+
+class MutantVerdict(unittest.TestCase):
+    """ci/mutants: a mutant counts as caught only by an assertion its row of
+    conformance/mutants/spine.tsv names (failed tests map to ids through
+    conformance/assertions.tsv)."""
+
+    def test_caught_by_a_named_assertion(self):
+        status, detail = mutants.verdict(["bsendl::EINVAL_loop", "now::milliseconds"],
+                                         ["*/EINVAL/loop"])
+        self.assertEqual((status, detail), ("CAUGHT", "bsendl/EINVAL/loop"))
+
+    def test_caught_only_by_others_fails(self):
+        status, detail = mutants.verdict(["bsendl::EINVAL_loop"], ["*/EINVAL/rsvd-nonzero"])
+        self.assertEqual(status, "OFF-SPINE")
+        self.assertIn("caught by bsendl/EINVAL/loop, none of */EINVAL/rsvd-nonzero", detail)
+
+    def test_twin_tests_map_to_their_page(self):
+        status, _ = mutants.verdict(["ipc_pair_mem::EINVAL_null_storage"],
+                                    ["ipc_pair_mem/EINVAL/null-storage"])
+        self.assertEqual(status, "CAUGHT")
+
+    def test_a_dead_runner_is_no_named_assertion(self):
+        status, detail = mutants.verdict(["(no report: the runner died)"], ["*/EINVAL/loop"])
+        self.assertEqual(status, "OFF-SPINE")
+        self.assertIn("the runner died", detail)
+
+    def test_nothing_failed_survives(self):
+        self.assertEqual(mutants.verdict([], ["*/EINVAL/loop"])[0], "SURVIVED")
+
+    def test_every_mutant_has_a_spine_row(self):
+        spine = mutants.spine()
+        self.assertEqual([m["id"] for m in mutants.read_catalogue() if not spine.get(m["id"])], [])
+
+
 def grep(*args):
     p = subprocess.run(["grep"] + list(args), capture_output=True, text=True, cwd=ROOT)
     return p.stdout.splitlines()
