@@ -1,10 +1,14 @@
-/* Fault injection and privilege dropping (see inject.h). */
+/* Fault injection and privilege dropping (see inject.h).  Below the fixture:
+ * support.c undoes these at the end of every test, and they report a setup
+ * failure through setup.h alone, never calling back up into support.c. */
+#include <errno.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "inject.h"
-#include "support.h"
+#include "setup.h"
 
 static struct rlimit nofile_before;
 static bool nofile_lowered;

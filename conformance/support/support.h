@@ -100,12 +100,9 @@ const char *ds_errno_verdict(int got, const int *documented);
         ds_rc_, ds_errname(ds_errno_)); \
 } while(0)
 
-/* The test's own setup failed: UNRESOLVED, not a verdict on the target. */
-#define DS_SETUP(cond) do { \
-    if(!(cond)) \
-        cr_assert_fail("UNRESOLVED: setup failed: %s (errno %s)", #cond, \
-            ds_errname(errno)); \
-} while(0)
+/* The test's own setup failed: UNRESOLVED, not a verdict on the target
+ * (DS_SETUP, in setup.h). */
+#include "setup.h"
 
 /* The assertion cannot be checked here; says why. */
 #define ds_untested(...) cr_skip_test("UNTESTED: " __VA_ARGS__)
