@@ -132,7 +132,6 @@ int dill_bundle_wait(int bndl, int64_t deadline) {
 /* bundle(3): "When hclose() is called on the bundle, all the coroutines
  * contained in the bundle will be canceled ... The hclose() function itself
  * won't exit until all the coroutines in the bundle exit." */
-/* spine: hclose/bundle-cancels-and-waits */
 static void dill_bundle_close(struct dill_hvfs *vfs) {
     struct dill_bundle *b = (struct dill_bundle *)vfs;
     struct dill_cr *self = dill_self();
@@ -140,6 +139,7 @@ static void dill_bundle_close(struct dill_hvfs *vfs) {
      * outside any bundle until it ends. */
     if(self->bundle == b)
         dill_list_erase(&self->member), self->bundle = NULL;
+    /* spine: hclose/bundle-cancels-and-waits */
     for(struct dill_list *it = b->crs.next; it != &b->crs; it = it->next)
         dill_cancel(dill_cont(it, struct dill_cr, member));
     dill_bundle_drain(b, -1, false);

@@ -15,18 +15,37 @@ const void *dill_bsock_type = &dill_bsock_tag;
  * the object, whose direction may be closed or failed (ref/README reading 2):
  * a malformed list is EINVAL even after ipc_done or a failed transfer, and a
  * call with nothing to move is checked like any other. */
-/* spine: brecvl/EINVAL/after-failed-receive */
-/* spine: brecvl/EINVAL/after-peer-done */
-/* spine: bsend/EINVAL/null-buffer-after-done */
-/* spine: bsendl/EINVAL/after-done */
-/* spine: bsendl/EINVAL/after-failed-send */
 static int dill_transfer(int s, struct dill_iolist *first,
       struct dill_iolist *last, int64_t deadline, bool sending) {
+    /* a call with nothing to move is checked like any other: */
+    /* spine: brecv/EBADF/zero-length */
+    /* spine: brecvl/EBADF/zero-length */
+    /* spine: bsend/EBADF/zero-length */
+    /* spine: bsendl/EBADF/zero-length */
+    /* spine: brecv/ENOTSUP/zero-length */
+    /* spine: brecvl/ENOTSUP/zero-length */
+    /* spine: bsend/ENOTSUP/zero-length */
+    /* spine: bsendl/ENOTSUP/zero-length */
     struct dill_bsock_vfs *b = dill_hquery(s, dill_bsock_type);
     if(!b)
         return -1;
+    /* the arguments before the state of the object (reading 2): */
+    /* spine: brecvl/EINVAL/after-failed-receive */
+    /* spine: brecvl/EINVAL/after-peer-done */
+    /* spine: bsend/EINVAL/null-buffer-after-done */
+    /* spine: bsendl/EINVAL/after-done */
+    /* spine: bsendl/EINVAL/after-failed-send */
     if(dill_iolist_check(first, last, sending) < 0)
         return -1;
+    /* cancellation before the object, nothing to move or not: */
+    /* spine: brecv/ECANCELED/after */
+    /* spine: brecv/ECANCELED/zero-length */
+    /* spine: brecvl/ECANCELED/after */
+    /* spine: brecvl/ECANCELED/zero-length */
+    /* spine: bsend/ECANCELED/after */
+    /* spine: bsend/ECANCELED/zero-length */
+    /* spine: bsendl/ECANCELED/after */
+    /* spine: bsendl/ECANCELED/zero-length */
     if(dill_check_canceled() < 0)
         return -1;
     return sending ? b->bsendl(b, first, last, deadline)

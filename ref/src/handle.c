@@ -91,42 +91,40 @@ int dill_hmake(struct dill_hvfs *vfs) {
     return h;
 }
 
-/* ref/README reading 20 */
-/* spine: brecv/EBADF/closed-handle */
-/* spine: brecv/EBADF/minus-one */
-/* spine: brecv/EBADF/out-of-range */
-/* spine: brecv/EBADF/zero-length */
-/* spine: brecvl/EBADF/closed-handle */
-/* spine: brecvl/EBADF/minus-one */
-/* spine: brecvl/EBADF/out-of-range */
-/* spine: brecvl/EBADF/zero-length */
-/* spine: bsend/EBADF/closed-handle */
-/* spine: bsend/EBADF/minus-one */
-/* spine: bsend/EBADF/out-of-range */
-/* spine: bsend/EBADF/zero-length */
-/* spine: bsendl/EBADF/closed-handle */
-/* spine: bsendl/EBADF/minus-one */
-/* spine: bsendl/EBADF/out-of-range */
-/* spine: bsendl/EBADF/zero-length */
-/* spine: hclose/EBADF/closed-handle */
-/* spine: hclose/EBADF/minus-one */
-/* spine: hclose/EBADF/out-of-range */
-/* spine: hclose/EBADF/stale-after-new-objects */
-/* spine: ipc_accept/EBADF/closed-handle */
-/* spine: ipc_accept/EBADF/minus-one */
-/* spine: ipc_accept/EBADF/out-of-range */
-/* spine: ipc_accept_mem/EBADF/closed-handle */
-/* spine: ipc_accept_mem/EBADF/minus-one */
-/* spine: ipc_accept_mem/EBADF/out-of-range */
-/* spine: ipc_close/EBADF/closed-handle */
-/* spine: ipc_close/EBADF/minus-one */
-/* spine: ipc_close/EBADF/out-of-range */
-/* spine: ipc_done/EBADF/closed-handle */
-/* spine: ipc_done/EBADF/minus-one */
-/* spine: ipc_done/EBADF/out-of-range */
-/* spine: ipc_recvfd/EBADF/minus-one */
-/* spine: ipc_sendfd/EBADF/minus-one */
 static struct dill_hvfs *dill_hget(int h) {
+    /* a negative number: */
+    /* spine: brecv/EBADF/minus-one */
+    /* spine: brecvl/EBADF/minus-one */
+    /* spine: bsend/EBADF/minus-one */
+    /* spine: bsendl/EBADF/minus-one */
+    /* spine: hclose/EBADF/minus-one */
+    /* spine: ipc_accept/EBADF/minus-one */
+    /* spine: ipc_accept_mem/EBADF/minus-one */
+    /* spine: ipc_close/EBADF/minus-one */
+    /* spine: ipc_done/EBADF/minus-one */
+    /* spine: ipc_recvfd/EBADF/minus-one */
+    /* spine: ipc_sendfd/EBADF/minus-one */
+    /* a number never handed out: */
+    /* spine: brecv/EBADF/out-of-range */
+    /* spine: brecvl/EBADF/out-of-range */
+    /* spine: bsend/EBADF/out-of-range */
+    /* spine: bsendl/EBADF/out-of-range */
+    /* spine: hclose/EBADF/out-of-range */
+    /* spine: ipc_accept/EBADF/out-of-range */
+    /* spine: ipc_accept_mem/EBADF/out-of-range */
+    /* spine: ipc_close/EBADF/out-of-range */
+    /* spine: ipc_done/EBADF/out-of-range */
+    /* a closed number, not reused until DILL_QUARANTINE others (reading 20): */
+    /* spine: brecv/EBADF/closed-handle */
+    /* spine: brecvl/EBADF/closed-handle */
+    /* spine: bsend/EBADF/closed-handle */
+    /* spine: bsendl/EBADF/closed-handle */
+    /* spine: hclose/EBADF/closed-handle */
+    /* spine: hclose/EBADF/stale-after-new-objects */
+    /* spine: ipc_accept/EBADF/closed-handle */
+    /* spine: ipc_accept_mem/EBADF/closed-handle */
+    /* spine: ipc_close/EBADF/closed-handle */
+    /* spine: ipc_done/EBADF/closed-handle */
     if(h < 0 || h >= ht.used || !ht.slots[h].vfs) {
         errno = EBADF;
         return NULL;
@@ -134,40 +132,36 @@ static struct dill_hvfs *dill_hget(int h) {
     return ht.slots[h].vfs;
 }
 
-/* spine: brecv/ENOTSUP/bundle */
-/* spine: brecv/ENOTSUP/coroutine */
-/* spine: brecv/ENOTSUP/listener */
-/* spine: brecv/ENOTSUP/zero-length */
-/* spine: brecvl/ENOTSUP/bundle */
-/* spine: brecvl/ENOTSUP/coroutine */
-/* spine: brecvl/ENOTSUP/listener */
-/* spine: brecvl/ENOTSUP/zero-length */
-/* spine: bsend/ENOTSUP/bundle */
-/* spine: bsend/ENOTSUP/coroutine */
-/* spine: bsend/ENOTSUP/listener */
-/* spine: bsend/ENOTSUP/zero-length */
-/* spine: bsendl/ENOTSUP/bundle */
-/* spine: bsendl/ENOTSUP/coroutine */
-/* spine: bsendl/ENOTSUP/listener */
-/* spine: bsendl/ENOTSUP/zero-length */
-/* spine: ipc_accept/ENOTSUP/bundle */
-/* spine: ipc_accept/ENOTSUP/connection */
-/* spine: ipc_accept/ENOTSUP/coroutine */
-/* spine: ipc_accept_mem/ENOTSUP/bundle */
-/* spine: ipc_accept_mem/ENOTSUP/connection */
-/* spine: ipc_accept_mem/ENOTSUP/coroutine */
-/* spine: ipc_close/ENOTSUP/bundle */
-/* spine: ipc_close/ENOTSUP/coroutine */
-/* spine: ipc_done/ENOTSUP/bundle */
-/* spine: ipc_done/ENOTSUP/coroutine */
-/* spine: ipc_done/ENOTSUP/listener */
-/* spine: ipc_recvfd/ENOTSUP/bundle */
-/* spine: ipc_sendfd/ENOTSUP/listener */
 void *dill_hquery(int h, const void *type) {
     struct dill_hvfs *vfs = dill_hget(h);
     if(!vfs)
         return NULL;
     void *iface = vfs->query(vfs, type);
+    /* spine: brecv/ENOTSUP/bundle */
+    /* spine: brecv/ENOTSUP/coroutine */
+    /* spine: brecv/ENOTSUP/listener */
+    /* spine: brecvl/ENOTSUP/bundle */
+    /* spine: brecvl/ENOTSUP/coroutine */
+    /* spine: brecvl/ENOTSUP/listener */
+    /* spine: bsend/ENOTSUP/bundle */
+    /* spine: bsend/ENOTSUP/coroutine */
+    /* spine: bsend/ENOTSUP/listener */
+    /* spine: bsendl/ENOTSUP/bundle */
+    /* spine: bsendl/ENOTSUP/coroutine */
+    /* spine: bsendl/ENOTSUP/listener */
+    /* spine: ipc_accept/ENOTSUP/bundle */
+    /* spine: ipc_accept/ENOTSUP/connection */
+    /* spine: ipc_accept/ENOTSUP/coroutine */
+    /* spine: ipc_accept_mem/ENOTSUP/bundle */
+    /* spine: ipc_accept_mem/ENOTSUP/connection */
+    /* spine: ipc_accept_mem/ENOTSUP/coroutine */
+    /* spine: ipc_close/ENOTSUP/bundle */
+    /* spine: ipc_close/ENOTSUP/coroutine */
+    /* spine: ipc_done/ENOTSUP/bundle */
+    /* spine: ipc_done/ENOTSUP/coroutine */
+    /* spine: ipc_done/ENOTSUP/listener */
+    /* spine: ipc_recvfd/ENOTSUP/bundle */
+    /* spine: ipc_sendfd/ENOTSUP/listener */
     if(!iface)
         errno = ENOTSUP;
     return iface;
@@ -179,13 +173,13 @@ void *dill_hquery(int h, const void *type) {
  * a bundle may run other coroutines, and they must already see EBADF. */
 /* Every object has a close (dill_hmake refuses one without, reading 22),
  * so hclose never fails with ENOTSUP. */
-/* spine: hclose/ENOTSUP/every-handle-closes */
-/* spine: hclose/listener */
 int dill_hclose(int h) {
     struct dill_hvfs *vfs = dill_hget(h);
     if(!vfs)
         return -1;
     dill_put_free(h);
+    /* spine: hclose/ENOTSUP/every-handle-closes */
+    /* spine: hclose/listener */
     vfs->close(vfs);
     return 0;
 }

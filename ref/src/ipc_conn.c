@@ -15,20 +15,27 @@ const int dill_ipc_conn_type = 0;
 _Static_assert(sizeof(struct dill_ipc_conn) <= sizeof(struct dill_ipc_storage),
     "struct ipc_storage too small");
 
-/* spine: brecv/EBUSY/two-coroutines */
-/* spine: brecv/EBUSY/zero-length */
-/* spine: brecvl/EBUSY/two-coroutines */
-/* spine: brecvl/EBUSY/zero-length */
-/* spine: bsend/EBUSY/two-coroutines */
-/* spine: bsend/EBUSY/zero-length */
-/* spine: bsendl/EBUSY/two-coroutines */
-/* spine: bsendl/EBUSY/zero-length */
 int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
+    /* spine: brecv/EBUSY/two-coroutines */
+    /* spine: brecv/EBUSY/zero-length */
+    /* spine: brecvl/EBUSY/two-coroutines */
+    /* spine: brecvl/EBUSY/zero-length */
+    /* spine: bsend/EBUSY/two-coroutines */
+    /* spine: bsend/EBUSY/zero-length */
+    /* spine: bsendl/EBUSY/two-coroutines */
+    /* spine: bsendl/EBUSY/zero-length */
     if(d->busy) {
         errno = EBUSY;  /* "The handle is currently being used by a different
                            coroutine." */
         return -1;
     }
+    /* a failed direction stays failed, for a call with nothing to move too: */
+    /* spine: brecv/ECONNRESET/zero-length-after-timeout */
+    /* spine: brecv/EPIPE/zero-length-after-end */
+    /* spine: brecvl/ECONNRESET/zero-length-after-timeout */
+    /* spine: brecvl/EPIPE/zero-length-after-end */
+    /* spine: bsend/ECONNRESET/zero-length-after-timeout */
+    /* spine: bsendl/ECONNRESET/zero-length-after-timeout */
     if(d->err) {
         errno = d->err;
         return -1;
@@ -37,23 +44,17 @@ int dill_ipc_dir_begin(struct dill_ipc_dir *d) {
     return 0;
 }
 
-/* spine: brecv/ECONNRESET/zero-length-after-timeout */
-/* spine: brecv/EPIPE/zero-length-after-end */
-/* spine: brecv/no-partial-receive */
-/* spine: brecv/unusable-after-timeout */
-/* spine: brecvl/ECONNRESET/zero-length-after-timeout */
-/* spine: brecvl/EPIPE/zero-length-after-end */
-/* spine: brecvl/no-partial-receive */
-/* spine: brecvl/unusable-after-timeout */
-/* spine: bsend/ECONNRESET/zero-length-after-timeout */
-/* spine: bsend/unusable-after-timeout */
-/* spine: bsendl/ECONNRESET/zero-length-after-timeout */
-/* spine: bsendl/unusable-after-timeout */
 int dill_ipc_dir_end(struct dill_ipc_dir *d, int rc) {
     int err = errno;
     if(rc < 0 && err == EBADF)
         return rc;      /* the object is gone: touch nothing */
     d->busy = false;
+    /* spine: brecv/no-partial-receive */
+    /* spine: brecv/unusable-after-timeout */
+    /* spine: brecvl/no-partial-receive */
+    /* spine: brecvl/unusable-after-timeout */
+    /* spine: bsend/unusable-after-timeout */
+    /* spine: bsendl/unusable-after-timeout */
     /* A failed transfer may have moved part of the data: the stream's
      * position is lost.  A peer that ended the stream stays EPIPE
      * (ref/README reading 3). */
@@ -165,8 +166,9 @@ int dill_ipc_conn_make(int fd, struct dill_ipc_conn *mem) {
 }
 
 /* Ends our outbound stream; an in-thread peer's readers see it at once. */
-/* spine: ipc_done/inbound-still-works */
 static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
+    /* spine: ipc_done/inbound-still-works */
+    /* spine: ipc_done/peer-reads-data-then-EPIPE */
     shutdown(c->fd, SHUT_WR);
     c->done = true;
     if(c->peer)
@@ -177,17 +179,17 @@ static void dill_ipc_shut_wr(struct dill_ipc_conn *c) {
  * the peer to get EPIPE error after it has received all the data."  Nothing
  * is buffered in ref, so the deadline never matters (ref/README
  * reading 4). */
-/* spine: ipc_done/EPIPE/twice */
-/* spine: ipc_done/ETIMEDOUT/nothing-to-wait-for */
-/* spine: ipc_done/deadline-0-does-not-block */
-/* spine: ipc_done/peer-reads-data-then-EPIPE */
+/* spine: ipc_done/ECANCELED/after */
 int dill_ipc_done(int s, int64_t deadline) {
+    /* spine: ipc_done/ETIMEDOUT/nothing-to-wait-for */
+    /* spine: ipc_done/deadline-0-does-not-block */
     (void)deadline;
     struct dill_ipc_conn *c = dill_hquery(s, &dill_ipc_conn_type);
     if(!c)
         return -1;
     if(dill_check_canceled() < 0)
         return -1;
+    /* spine: ipc_done/EPIPE/twice */
     if(c->done || c->out.err) {
         errno = EPIPE;  /* "The connection was already half-closed." */
         return -1;
@@ -199,19 +201,13 @@ int dill_ipc_done(int s, int64_t deadline) {
 /* The terminal handshake: say we are done, then read (and drop) whatever
  * the peer still sends until it ends the stream too (ref/README reading 5). */
 /* ref/README reading 14 */
-/* spine: ipc_close/ECONNRESET/peer-gone */
-/* spine: ipc_close/ETIMEDOUT/deadline-0 */
-/* spine: ipc_close/ETIMEDOUT/timed */
-/* spine: ipc_close/handshake-succeeds */
-/* spine: ipc_close/while-another-receives */
-/* spine: ipc_close/while-another-sends */
-/* spine: ipc_pair/ipc-close-handshake */
-/* spine: ipc_pair_mem/ipc-close-handshake */
+/* spine: ipc_close/ECANCELED/after */
 static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     if(dill_check_canceled() < 0)
         return -1;
     /* Reading 14: a send blocked on it fails with EBADF now rather than
      * with whatever our shutdown makes of it. */
+    /* spine: ipc_close/while-another-sends */
     if(c->out.busy)
         dill_fd_evict(c->fd, DILL_OUT);
     dill_ipc_shut_wr(c);
@@ -221,6 +217,7 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
     }
     if(c->in.err == EPIPE)
         return 0;       /* the peer's end of stream was already seen */
+    /* spine: ipc_close/while-another-receives */
     if(c->in.busy) {
         /* Reading 14: a receive blocked on the connection we close fails
          * with EBADF; the direction is ours from now on (busy stays set). */
@@ -229,6 +226,12 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
         errno = ECONNRESET;
         return -1;
     }
+    /* spine: ipc_close/ECONNRESET/peer-gone */
+    /* spine: ipc_close/handshake-succeeds */
+    /* spine: ipc_pair/ipc-close-handshake */
+    /* spine: ipc_pair_mem/ipc-close-handshake */
+    /* spine: ipc_close/ETIMEDOUT/deadline-0 */
+    /* spine: ipc_close/ETIMEDOUT/timed */
     return dill_ipc_dir_end(&c->in, dill_sock_drain(dill_ipc_sock(c), deadline));
 }
 
@@ -236,20 +239,20 @@ static int dill_ipc_handshake(struct dill_ipc_conn *c, int64_t deadline) {
  * The socket is closed even in the case of error.  It can also be used to
  * close IPC listener socket in which case it's equivalent to calling
  * hclose." */
-/* spine: ipc_close/closed-even-on-error */
-/* spine: ipc_close/listener-equals-hclose */
-/* spine: ipc_fromfd/ipc-close-closes-fd */
-/* spine: ipc_fromfd_mem/ipc-close-closes-fd */
-/* spine: ipc_listen/closed-by-ipc-close */
-/* spine: ipc_listen_mem/closed-by-ipc-close */
-/* spine: ipc_listener_fromfd/ipc-close-closes-fd */
-/* spine: ipc_listener_fromfd_mem/ipc-close-closes-fd */
 int dill_ipc_close(int s, int64_t deadline) {
+    /* spine: ipc_close/listener-equals-hclose */
+    /* spine: ipc_listen/closed-by-ipc-close */
+    /* spine: ipc_listen_mem/closed-by-ipc-close */
+    /* spine: ipc_listener_fromfd/ipc-close-closes-fd */
+    /* spine: ipc_listener_fromfd_mem/ipc-close-closes-fd */
     if(dill_hquery(s, &dill_ipc_listener_type))
         return dill_hclose(s);
     struct dill_ipc_conn *c = dill_hquery(s, &dill_ipc_conn_type);
     if(!c)
         return -1;
+    /* spine: ipc_close/closed-even-on-error */
+    /* spine: ipc_fromfd/ipc-close-closes-fd */
+    /* spine: ipc_fromfd_mem/ipc-close-closes-fd */
     int rc = dill_ipc_handshake(c, deadline);
     int err = errno;
     dill_hclose(s);

@@ -17,17 +17,17 @@ static struct dill_ipc_conn *dill_ipc_fdpass_conn(int s) {
 }
 
 /* The caller keeps its own copy of `fd` open. */
-/* spine: ipc_sendfd/EINVAL/negative-fd */
-/* spine: ipc_sendfd/EPIPE/after-done */
 /* spine: ipc_sendfd/passes-working-fd */
 int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
     struct dill_ipc_conn *c = dill_ipc_fdpass_conn(s);
     if(!c)
         return -1;
+    /* spine: ipc_sendfd/EINVAL/negative-fd */
     if(fd < 0 || fcntl(fd, F_GETFD) < 0) {
         errno = EINVAL;
         return -1;
     }
+    /* spine: ipc_sendfd/EPIPE/after-done */
     if(c->done) {
         errno = EPIPE;
         return -1;
@@ -46,6 +46,7 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
     if(dill_ipc_dir_begin(&c->in) < 0)
         return -1;
     int fd = dill_sock_recv_fd(dill_ipc_sock(c), deadline);
+    /* spine: ipc_recvfd/EPROTO/stream-goes-on */
     if(fd < 0 && errno == EPROTO) {
         dill_ipc_dir_end(&c->in, 0);
         errno = EPROTO;

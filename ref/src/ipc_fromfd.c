@@ -20,10 +20,6 @@ static int dill_sockopt(int fd, int opt) {
  * socket"; anything else is refused with EBADF (not an open fd) or EINVAL
  * rather than misbehaving later.  The fd becomes non-blocking: every wait in
  * ref relies on it (ref/README reading 7). */
-/* spine: ipc_fromfd/deadlines-recv */
-/* spine: ipc_fromfd/deadlines-send */
-/* spine: ipc_fromfd_mem/deadlines-recv */
-/* spine: ipc_fromfd_mem/deadlines-send */
 static int dill_ipc_adopt_fd(int fd, bool listening) {
     int flags = fd < 0 ? -1 : fcntl(fd, F_GETFL);
     if(flags < 0) {
@@ -36,6 +32,10 @@ static int dill_ipc_adopt_fd(int fd, bool listening) {
         errno = EINVAL;
         return -1;
     }
+    /* spine: ipc_fromfd/deadlines-recv */
+    /* spine: ipc_fromfd/deadlines-send */
+    /* spine: ipc_fromfd_mem/deadlines-recv */
+    /* spine: ipc_fromfd_mem/deadlines-send */
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
@@ -96,36 +96,40 @@ _Static_assert(sizeof(struct dill_ipc_pair) <=
     sizeof(struct dill_ipc_pair_storage), "struct ipc_pair_storage too small");
 
 /* Both ends non-blocking, so that each end's calls honour their deadlines. */
-/* spine: ipc_pair/EMFILE/rlimit */
-/* spine: ipc_pair/ENFILE/injected */
-/* spine: ipc_pair/ENOMEM/allocation-loop */
-/* spine: ipc_pair/ENOMEM/injected */
-/* spine: ipc_pair/deadlines-end0-recv */
-/* spine: ipc_pair/deadlines-end0-send */
-/* spine: ipc_pair/deadlines-end1-recv */
-/* spine: ipc_pair/deadlines-end1-send */
-/* spine: ipc_pair_mem/EMFILE/rlimit */
-/* spine: ipc_pair_mem/ENFILE/injected */
-/* spine: ipc_pair_mem/ENOMEM/allocation-loop */
-/* spine: ipc_pair_mem/ENOMEM/injected */
-/* spine: ipc_pair_mem/deadlines-end0-recv */
-/* spine: ipc_pair_mem/deadlines-end0-send */
-/* spine: ipc_pair_mem/deadlines-end1-recv */
-/* spine: ipc_pair_mem/deadlines-end1-send */
 static int dill_ipc_pair_in(struct dill_ipc_pair *mem, int s[2]) {
     if(!s) {
         errno = EINVAL;
         return -1;
     }
+    /* spine: ipc_pair/ECANCELED/after */
+    /* spine: ipc_pair_mem/ECANCELED/after */
     if(dill_check_canceled() < 0)
         return -1;
     int fds[2];
+    /* the kernel's EMFILE, ENFILE, ENOMEM; non-blocking ends (deadlines): */
+    /* spine: ipc_pair/EMFILE/rlimit */
+    /* spine: ipc_pair/ENFILE/injected */
+    /* spine: ipc_pair/ENOMEM/injected */
+    /* spine: ipc_pair/deadlines-end0-recv */
+    /* spine: ipc_pair/deadlines-end0-send */
+    /* spine: ipc_pair/deadlines-end1-recv */
+    /* spine: ipc_pair/deadlines-end1-send */
+    /* spine: ipc_pair_mem/EMFILE/rlimit */
+    /* spine: ipc_pair_mem/ENFILE/injected */
+    /* spine: ipc_pair_mem/ENOMEM/injected */
+    /* spine: ipc_pair_mem/deadlines-end0-recv */
+    /* spine: ipc_pair_mem/deadlines-end0-send */
+    /* spine: ipc_pair_mem/deadlines-end1-recv */
+    /* spine: ipc_pair_mem/deadlines-end1-send */
     if(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
           fds) < 0) {
         if(errno == ENOBUFS)
             errno = ENOMEM;
         return -1;
     }
+    /* an end that cannot be made takes everything else with it: */
+    /* spine: ipc_pair/ENOMEM/allocation-loop */
+    /* spine: ipc_pair_mem/ENOMEM/allocation-loop */
     int h0 = dill_ipc_conn_make(fds[0], mem ? &mem->end[0] : NULL);
     int h1 = h0 < 0 ? -1 : dill_ipc_conn_make(fds[1], mem ? &mem->end[1] : NULL);
     if(h1 < 0) {

@@ -68,16 +68,6 @@ static void dill_ipc_unlisten(int fd, const char *bound_path) {
     errno = err;
 }
 
-/* spine: ipc_listen/EACCES/readonly-directory */
-/* spine: ipc_listen/EADDRINUSE/bound-path */
-/* spine: ipc_listen/ELOOP/symlink-loop */
-/* spine: ipc_listen/ENOENT/missing-directory */
-/* spine: ipc_listen/ENOTDIR/file-component */
-/* spine: ipc_listen_mem/EACCES/readonly-directory */
-/* spine: ipc_listen_mem/EADDRINUSE/bound-path */
-/* spine: ipc_listen_mem/ELOOP/symlink-loop */
-/* spine: ipc_listen_mem/ENOENT/missing-directory */
-/* spine: ipc_listen_mem/ENOTDIR/file-component */
 static int dill_ipc_bind_listen(const char *addr, int backlog) {
     struct sockaddr_un sa;
     if(dill_ipc_addr(addr, &sa) < 0)
@@ -85,10 +75,21 @@ static int dill_ipc_bind_listen(const char *addr, int backlog) {
     int fd = dill_ipc_socket();
     if(fd < 0)
         return -1;
+    /* the kernel's answer for the path: */
+    /* spine: ipc_listen/EADDRINUSE/bound-path */
+    /* spine: ipc_listen/ELOOP/symlink-loop */
+    /* spine: ipc_listen/ENOENT/missing-directory */
+    /* spine: ipc_listen/ENOTDIR/file-component */
+    /* spine: ipc_listen_mem/EADDRINUSE/bound-path */
+    /* spine: ipc_listen_mem/ELOOP/symlink-loop */
+    /* spine: ipc_listen_mem/ENOENT/missing-directory */
+    /* spine: ipc_listen_mem/ENOTDIR/file-component */
     bool bound = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
     if(bound && listen(fd, backlog) == 0)
         return fd;
     int err = errno;
+    /* spine: ipc_listen/EACCES/readonly-directory */
+    /* spine: ipc_listen_mem/EACCES/readonly-directory */
     if(err == EROFS || err == EPERM)
         err = EACCES;   /* the page's word for "may not create it here" */
     dill_ipc_unlisten(fd, bound ? addr : NULL);
@@ -126,22 +127,16 @@ int dill_ipc_listen_mem(const char *addr, int backlog,
 /* A connected fd from the listener, waiting as the deadline allows.  It is
  * made non-blocking: the new connection's calls wait in the poller, as
  * their deadlines say, never in the kernel. */
-/* spine: ipc_accept/EMFILE/rlimit */
-/* spine: ipc_accept/ENFILE/injected */
-/* spine: ipc_accept/ENOMEM/injected */
-/* spine: ipc_accept/deadline-0-accepts-waiting-client */
-/* spine: ipc_accept/deadline-infinite-waits-for-client */
-/* spine: ipc_accept/deadlines-recv */
-/* spine: ipc_accept/deadlines-send */
-/* spine: ipc_accept_mem/EMFILE/rlimit */
-/* spine: ipc_accept_mem/ENFILE/injected */
-/* spine: ipc_accept_mem/ENOMEM/injected */
-/* spine: ipc_accept_mem/deadline-0-accepts-waiting-client */
-/* spine: ipc_accept_mem/deadline-infinite-waits-for-client */
-/* spine: ipc_accept_mem/deadlines-recv */
-/* spine: ipc_accept_mem/deadlines-send */
 static int dill_ipc_accept_fd(struct dill_ipc_listener *l, int64_t deadline) {
     for(;;) {
+        /* a waiting client is taken whatever the deadline (0 too), its
+         * socket made non-blocking for the deadlines of its own calls: */
+        /* spine: ipc_accept/deadline-0-accepts-waiting-client */
+        /* spine: ipc_accept_mem/deadline-0-accepts-waiting-client */
+        /* spine: ipc_accept/deadlines-recv */
+        /* spine: ipc_accept/deadlines-send */
+        /* spine: ipc_accept_mem/deadlines-recv */
+        /* spine: ipc_accept_mem/deadlines-send */
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if(fd >= 0)
             return fd;
@@ -150,12 +145,21 @@ static int dill_ipc_accept_fd(struct dill_ipc_listener *l, int64_t deadline) {
 #if EWOULDBLOCK != EAGAIN
         case EWOULDBLOCK:
 #endif
+            /* spine: ipc_accept/deadline-infinite-waits-for-client */
+            /* spine: ipc_accept_mem/deadline-infinite-waits-for-client */
             if(dill_fd_wait(l->fd, DILL_IN, deadline) < 0)
                 return -1;
             break;
         case EINTR:
         case ECONNABORTED:  /* that client gave up; wait for the next */
             break;
+        /* the kernel's EMFILE, ENFILE and ENOMEM (ENOBUFS) are the caller's: */
+        /* spine: ipc_accept/EMFILE/rlimit */
+        /* spine: ipc_accept/ENFILE/injected */
+        /* spine: ipc_accept/ENOMEM/injected */
+        /* spine: ipc_accept_mem/EMFILE/rlimit */
+        /* spine: ipc_accept_mem/ENFILE/injected */
+        /* spine: ipc_accept_mem/ENOMEM/injected */
         case ENOBUFS:
             errno = ENOMEM;
             return -1;
@@ -170,6 +174,8 @@ static int dill_ipc_accept_in(int s, struct dill_ipc_storage *mem,
     struct dill_ipc_listener *l = dill_hquery(s, &dill_ipc_listener_type);
     if(!l)
         return -1;
+    /* spine: ipc_accept/ECANCELED/after */
+    /* spine: ipc_accept_mem/ECANCELED/after */
     if(dill_check_canceled() < 0)
         return -1;
     int fd = dill_ipc_accept_fd(l, deadline);

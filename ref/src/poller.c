@@ -136,16 +136,20 @@ void dill_fd_evict(int fd, enum dill_direction dir) {
         dill_fd_evict_info(&poller.fds[fd], dir);
 }
 
-/* spine: brecv/deadline-infinite-waits-for-peer */
-/* spine: brecvl/deadline-infinite-waits-for-peer */
-/* spine: bsend/deadline-infinite-waits-for-peer */
-/* spine: bsendl/deadline-infinite-waits-for-peer */
 int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     if(dill_fd_track(fd) < 0)
         return -1;
     struct dill_fdinfo *info = &poller.fds[fd];
     if(dill_check_canceled() < 0)
         return -1;
+    /* a socket that cannot do it now, deadline 0 (or past, reading 1): */
+    /* spine: brecv/ETIMEDOUT/deadline-0 */
+    /* spine: brecvl/ETIMEDOUT/deadline-0 */
+    /* spine: bsend/ETIMEDOUT/deadline-0 */
+    /* spine: bsendl/ETIMEDOUT/deadline-0 */
+    /* spine: ipc_accept/ETIMEDOUT/deadline-0 */
+    /* spine: ipc_accept_mem/ETIMEDOUT/deadline-0 */
+    /* spine: ipc_recvfd/ETIMEDOUT/deadline-0 */
     if(dill_deadline_immediate(deadline)) {
         errno = ETIMEDOUT;
         return -1;
@@ -156,6 +160,10 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     self->fd_next = info->waiters[dir];
     info->waiters[dir] = self;
     poller.waiting++;
+    /* spine: brecv/deadline-infinite-waits-for-peer */
+    /* spine: brecvl/deadline-infinite-waits-for-peer */
+    /* spine: bsend/deadline-infinite-waits-for-peer */
+    /* spine: bsendl/deadline-infinite-waits-for-peer */
     int rc = dill_block(deadline, true);
     poller.waiting--;
     dill_fd_unwait(fd, dir, self);
@@ -239,14 +247,14 @@ int dill_fdout(int fd, int64_t deadline) {
  * Returns int 0 (ref/README reading 12).  Closing a socket another
  * coroutine waits on comes through here: that call fails with EBADF
  * (reading 14). */
-/* spine: hclose/while-another-receives */
-/* spine: hclose/while-another-sends */
 int dill_fdclean(int fd) {
     if(fd < 0 || fd >= poller.nfds)
         return 0;
     struct dill_fdinfo *info = &poller.fds[fd];
     if(info->events)
         epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
+    /* spine: hclose/while-another-receives */
+    /* spine: hclose/while-another-sends */
     /* Anyone still waiting would wait forever, and on an object that is
      * being closed: they fail with EBADF, even those woken already. */
     dill_fd_evict_info(info, DILL_IN);

@@ -42,7 +42,6 @@ void dill_rxbuf_take(struct dill_rxbuf *rx, struct dill_iocursor *cur) {
         dill_rxbuf_clear(rx);
 }
 
-/* spine: ipc_recvfd/EPROTO/stream-goes-on */
 /* spine: ipc_sendfd/ordered-byte-by-byte */
 int dill_rxbuf_take_fd(struct dill_rxbuf *rx) {
     if(++rx->pos < rx->len)

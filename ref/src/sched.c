@@ -69,22 +69,6 @@ struct dill_cr *dill_self(void) {
 }
 
 /* ref/README reading 2 */
-/* spine: brecv/ECANCELED/after */
-/* spine: brecv/ECANCELED/zero-length */
-/* spine: brecvl/ECANCELED/after */
-/* spine: brecvl/ECANCELED/zero-length */
-/* spine: bsend/ECANCELED/after */
-/* spine: bsend/ECANCELED/zero-length */
-/* spine: bsendl/ECANCELED/after */
-/* spine: bsendl/ECANCELED/zero-length */
-/* spine: ipc_accept/ECANCELED/after */
-/* spine: ipc_accept_mem/ECANCELED/after */
-/* spine: ipc_close/ECANCELED/after */
-/* spine: ipc_connect/ECANCELED/after */
-/* spine: ipc_connect_mem/ECANCELED/after */
-/* spine: ipc_done/ECANCELED/after */
-/* spine: ipc_pair/ECANCELED/after */
-/* spine: ipc_pair_mem/ECANCELED/after */
 int dill_check_canceled(void) {
     if(dill_self()->canceled) {
         errno = ECANCELED;
@@ -94,19 +78,12 @@ int dill_check_canceled(void) {
 }
 
 /* ref/README reading 1 */
-/* spine: brecv/ETIMEDOUT/deadline-0 */
 /* spine: brecv/ETIMEDOUT/past-deadline */
-/* spine: brecvl/ETIMEDOUT/deadline-0 */
 /* spine: brecvl/ETIMEDOUT/past-deadline */
-/* spine: bsend/ETIMEDOUT/deadline-0 */
 /* spine: bsend/ETIMEDOUT/past-deadline */
-/* spine: bsendl/ETIMEDOUT/deadline-0 */
 /* spine: bsendl/ETIMEDOUT/past-deadline */
-/* spine: ipc_accept/ETIMEDOUT/deadline-0 */
 /* spine: ipc_accept/ETIMEDOUT/past-deadline */
-/* spine: ipc_accept_mem/ETIMEDOUT/deadline-0 */
 /* spine: ipc_accept_mem/ETIMEDOUT/past-deadline */
-/* spine: ipc_recvfd/ETIMEDOUT/deadline-0 */
 bool dill_deadline_immediate(int64_t deadline) {
     return deadline != -1 && deadline <= dill_now();
 }
@@ -259,6 +236,15 @@ void dill_wake(struct dill_cr *cr, int result) {
 void dill_cancel(struct dill_cr *cr) {
     cr->canceled = true;
     /* A coroutine already woken keeps its event (ref/README reading 17). */
+    /* spine: brecv/ECANCELED/blocked */
+    /* spine: brecvl/ECANCELED/blocked */
+    /* spine: bsend/ECANCELED/blocked */
+    /* spine: bsendl/ECANCELED/blocked */
+    /* spine: ipc_accept/ECANCELED/blocked */
+    /* spine: ipc_accept_mem/ECANCELED/blocked */
+    /* spine: ipc_close/ECANCELED/blocked */
+    /* spine: ipc_connect/ECANCELED/blocked */
+    /* spine: ipc_connect_mem/ECANCELED/blocked */
     if(cr->cancelable)
         dill_wake(cr, ECANCELED);
 }
@@ -270,24 +256,6 @@ void dill_evict(struct dill_cr *cr) {
         cr->result = EBADF;     /* woken, not yet resumed: overrides */
 }
 
-/* spine: brecv/ECANCELED/blocked */
-/* spine: brecv/ECANCELED/same-step-as-event */
-/* spine: brecv/ETIMEDOUT/timed */
-/* spine: brecvl/ECANCELED/blocked */
-/* spine: brecvl/ETIMEDOUT/timed */
-/* spine: bsend/ECANCELED/blocked */
-/* spine: bsend/ETIMEDOUT/timed */
-/* spine: bsendl/ECANCELED/blocked */
-/* spine: bsendl/ETIMEDOUT/timed */
-/* spine: ipc_accept/ECANCELED/blocked */
-/* spine: ipc_accept/ETIMEDOUT/timed */
-/* spine: ipc_accept_mem/ECANCELED/blocked */
-/* spine: ipc_accept_mem/ETIMEDOUT/timed */
-/* spine: ipc_close/ECANCELED/blocked */
-/* spine: ipc_close/ECANCELED/same-step-as-event */
-/* spine: ipc_connect/ECANCELED/blocked */
-/* spine: ipc_connect_mem/ECANCELED/blocked */
-/* spine: ipc_recvfd/ETIMEDOUT/timed */
 int dill_block(int64_t deadline, bool cancelable) {
     struct dill_sched *s = dill_sched();
     struct dill_cr *self = s->current;
@@ -299,6 +267,13 @@ int dill_block(int64_t deadline, bool cancelable) {
         errno = ETIMEDOUT;
         return -1;
     }
+    /* spine: brecv/ETIMEDOUT/timed */
+    /* spine: brecvl/ETIMEDOUT/timed */
+    /* spine: bsend/ETIMEDOUT/timed */
+    /* spine: bsendl/ETIMEDOUT/timed */
+    /* spine: ipc_accept/ETIMEDOUT/timed */
+    /* spine: ipc_accept_mem/ETIMEDOUT/timed */
+    /* spine: ipc_recvfd/ETIMEDOUT/timed */
     if(deadline != -1)
         dill_timer_add(s, self, deadline);
     self->blocked = true;
@@ -309,6 +284,8 @@ int dill_block(int64_t deadline, bool cancelable) {
      * ran again fails with ECANCELED, as go(3) says of "all the blocking
      * calls" once it is canceled.  Reading 14: EBADF wins over that, for
      * it tells the caller its object is gone and must not be touched. */
+    /* spine: brecv/ECANCELED/same-step-as-event */
+    /* spine: ipc_close/ECANCELED/same-step-as-event */
     if(cancelable && self->canceled && result != EBADF)
         result = ECANCELED;
     if(result) {

@@ -187,16 +187,10 @@ static int dill_sock_await_peer(struct dill_sock s, int64_t deadline) {
 /* Buffered bytes first; then the kernel's, read ahead into the buffer
  * (rxbuf.h) when the list's rest fits in one call. */
 /* ref/README reading 18 */
-/* spine: brecv/EPIPE/after-peer-done */
-/* spine: brecv/EPIPE/after-short-read */
-/* spine: brecv/EPIPE/null-buffer-after-done */
 /* spine: brecv/ETIMEDOUT/null-buffer */
 /* spine: brecv/null-buffer-discards */
 /* spine: brecv/roundtrip-pair */
 /* spine: brecv/spans-kernel-buffers */
-/* spine: brecvl/EPIPE/after-peer-done */
-/* spine: brecvl/EPIPE/after-short-read */
-/* spine: brecvl/EPIPE/null-buffer-after-done */
 /* spine: brecvl/ETIMEDOUT/null-buffer */
 /* spine: brecvl/big-transfer-intact */
 /* spine: brecvl/null-base-skips */
@@ -225,6 +219,12 @@ int dill_sock_recv(struct dill_sock s, struct dill_iolist *first,
             dill_iocursor_advance(&cur,
                 dill_sock_arrived(s.rx, (size_t)n, asked, fd));
         } else if(n == 0) {
+            /* spine: brecv/EPIPE/after-peer-done */
+            /* spine: brecv/EPIPE/after-short-read */
+            /* spine: brecv/EPIPE/null-buffer-after-done */
+            /* spine: brecvl/EPIPE/after-peer-done */
+            /* spine: brecvl/EPIPE/after-short-read */
+            /* spine: brecvl/EPIPE/null-buffer-after-done */
             errno = EPIPE;      /* the peer ended the stream (ipc_done(3)) */
             return -1;
         } else if(dill_sock_retry(s.fd, DILL_IN, deadline) < 0) {
@@ -297,7 +297,6 @@ static int dill_sock_recv_byte(int fd, int *got, int64_t deadline) {
 
 /* A byte already read ahead is taken from the buffer, else from the kernel. */
 /* spine: ipc_recvfd/EPIPE/after-peer-done */
-/* spine: ipc_recvfd/EPROTO/plain-byte */
 int dill_sock_recv_fd(struct dill_sock s, int64_t deadline) {
     int got;
     if(!dill_rxbuf_empty(s.rx))
@@ -305,6 +304,7 @@ int dill_sock_recv_fd(struct dill_sock s, int64_t deadline) {
     else if(dill_sock_recv_byte(s.fd, &got, deadline) < 0)
         return -1;
     if(got < 0)
+        /* spine: ipc_recvfd/EPROTO/plain-byte */
         errno = EPROTO; /* the byte came without a descriptor (reading 11) */
     return got;
 }
