@@ -118,40 +118,35 @@ class Check(unittest.TestCase):
             f.writelines(lines)
         self.assert_fails("now/monotonic: no row in conformance/assertions/spine.tsv")
 
-    def mark_file(self, rid):
+    def replace_mark(self, rid, new):
+        """Replaces the line of rid's mark in ref/src by `new` (lines)."""
+        mark = "/* spine: %s */\n" % rid
         src = os.path.join(self.root, "ref", "src")
         for fn in os.listdir(src):
             with open(os.path.join(src, fn)) as f:
-                if "/* spine: %s */" % rid in f.read():
-                    return os.path.join(src, fn)
+                if mark in f.read():
+                    return edit(os.path.join(src, fn), mark, new)
         raise AssertionError("no mark of " + rid)
 
     def test_row_without_mark_fails(self):
-        edit(self.mark_file("now/monotonic"), "/* spine: now/monotonic */\n", "")
+        self.replace_mark("now/monotonic", "")
         self.assert_fails("now/monotonic: no `/* spine: now/monotonic */` in ref/src")
 
     def test_row_marked_twice_fails(self):
-        path = self.mark_file("now/monotonic")
-        edit(path, "/* spine: now/monotonic */\n",
-             "/* spine: now/monotonic */\n/* spine: now/monotonic */\n")
+        self.replace_mark("now/monotonic", "/* spine: now/monotonic */\n/* spine: now/monotonic */\n")
         self.assert_fails("now/monotonic: marked 2 times")
 
     def test_two_ids_on_one_mark_line_fails(self):
-        path = self.mark_file("now/monotonic")
-        edit(path, "/* spine: now/monotonic */\n", "/* spine: now/monotonic now/milliseconds */\n")
+        self.replace_mark("now/monotonic", "/* spine: now/monotonic now/milliseconds */\n")
         self.assert_fails("a mark is `/* spine: PAGE/ERRNO/how */`, one full id a line")
 
     def test_mark_of_an_unknown_id_fails(self):
-        path = self.mark_file("now/monotonic")
-        edit(path, "/* spine: now/monotonic */\n",
-             "/* spine: now/monotonic */\n/* spine: now/EBADF/never */\n")
+        self.replace_mark("now/monotonic", "/* spine: now/monotonic */\n/* spine: now/EBADF/never */\n")
         self.assert_fails("marks now/EBADF/never, which no test or waiver defines")
 
     def test_ref_column_follows_the_mark(self):
-        path = self.mark_file("bsendl/EINVAL/loop")
-        edit(path, "/* spine: bsendl/EINVAL/loop */\n", "")
-        edit(self.mark_file("now/monotonic"), "/* spine: now/monotonic */\n",
-             "/* spine: now/monotonic */\n/* spine: bsendl/EINVAL/loop */\n")
+        self.replace_mark("bsendl/EINVAL/loop", "")
+        self.replace_mark("now/monotonic", "/* spine: now/monotonic */\n/* spine: bsendl/EINVAL/loop */\n")
         self.assertEqual(self.report().returncode, 0)
         rows = {r["id"]: r for r in read_tsv(os.path.join(self.root, "conformance",
                                                            "assertions.tsv"))}
