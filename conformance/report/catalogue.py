@@ -8,8 +8,8 @@ import re
 import sys
 
 from common import CATALOGUE, SPEC_DIR, SPINE, SUITE, WAIVERS, read_tsv, write_tsv
-from spine import (fuzz_problems, mutant_problems, ref_of, ref_problems,
-                   spec_problems)
+from spine import (fuzz_problems, header_problem, mutant_problems, ref_of,
+                   ref_problems, spec_problems, table_problems)
 
 MACRO = re.compile(r'DS_(TEST|TWIN)\((\w+),\s*(\w+),\s*"((?:[^"\\]|\\.)*)"\)', re.S)
 
@@ -56,11 +56,9 @@ def spine_problems(rows):
         else:
             print("report.py: note: " + msg, file=sys.stderr)
     ids = {r["id"] for r in rows}
-    for s in read_tsv(SPINE):
-        if s["id"] not in ids:
-            problems.append("%s: a row of conformance/assertions/spine.tsv, but no test or "
-                            "waiver has this id: fix the id or remove the row" % s["id"])
-    problems += spec_problems(rows) + ref_problems(rows)
+    header = header_problem()
+    problems += [header] if header else table_problems(ids) + spec_problems(rows)
+    problems += ref_problems(rows)
     return problems + mutant_problems(ids) + fuzz_problems(ids)
 
 

@@ -9,7 +9,7 @@ import functools
 import os
 import re
 
-from common import (FUZZ_SPINE, MUTANT_SPINE, MUTANTS, ROOT, SPEC_DIR, read_tsv)
+from common import (FUZZ_SPINE, MUTANT_SPINE, MUTANTS, ROOT, SPEC_DIR, SPINE, read_tsv)
 
 REF_SRC = os.path.join(ROOT, "ref", "src")
 REF_README = os.path.join(ROOT, "ref", "README.md")
@@ -92,7 +92,7 @@ def page_problem(rid, page, n, quote):
     """What is wrong with citing `quote` at line n of `page`, or None."""
     lines = page_lines(page)
     if lines is None:
-        return "%s: no page %s under %s" % (rid, page, SPEC_DIR)
+        return "%s: no page %s under %s: cite one of its pages" % (rid, page, SPEC_DIR)
     if starts_on(lines, n, quote):
         return None
     held = lines[n - 1].strip() if 0 < n <= len(lines) else ""
@@ -134,6 +134,40 @@ def reading_problem(rid, num, quote, texts):
             rid, num, quote, "reading %d does: set spec to ref/README#reading-%d" % (where[0], where[0])
             if where else "copy the reading's words into spine.tsv's quote column"))
     return None
+
+
+def table_lines():
+    """conformance/assertions/spine.tsv's lines, numbered, without comments."""
+    with open(SPINE, encoding="utf-8", errors="replace") as f:
+        return [(n, l.rstrip("\n")) for n, l in enumerate(f, 1)
+                if l.strip() and not l.startswith("#")]
+
+
+def header_problem():
+    lines = table_lines()
+    if not lines or lines[0][1].split("\t") != ["id", "spec", "quote"]:
+        return ("conformance/assertions/spine.tsv: the header must be id<TAB>spec<TAB>quote "
+                "(its head comment says what each holds)")
+    return None
+
+
+def table_problems(ids):
+    """spine.tsv's rows: three fields each, each id once and a row of the
+    catalogue."""
+    problems, seen = [], set()
+    for n, line in table_lines()[1:]:
+        fields = line.split("\t")
+        where = "conformance/assertions/spine.tsv:%d" % n
+        if len(fields) != 3:
+            problems.append("%s: %d tab-separated fields, not 3 (id, spec, quote)"
+                            % (where, len(fields)))
+        elif fields[0] in seen:
+            problems.append("%s: %s has a row already: keep one" % (where, fields[0]))
+        elif fields[0] not in ids:
+            problems.append("%s: %s is no test's or waiver's id: fix the id or remove the row"
+                            % (where, fields[0]))
+        seen.add(fields[0])
+    return problems
 
 
 def spec_problems(rows):

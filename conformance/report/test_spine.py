@@ -118,6 +118,21 @@ class Check(unittest.TestCase):
             f.writelines(lines)
         self.assert_fails("now/monotonic: no row in conformance/assertions/spine.tsv")
 
+    def test_old_header_fails_once(self):
+        edit(self.spine, "\nid\tspec\tquote\n", "\nid\tspec\tref\n")
+        err = self.assert_fails("spine.tsv: the header must be id<TAB>spec<TAB>quote")
+        self.assertNotIn("no quote", err)
+
+    def test_row_twice_fails(self):
+        with open(self.spine, "a") as f:
+            f.write("now/monotonic\tref/README#reading-21\t`now()` never goes back\n")
+        self.assert_fails("now/monotonic has a row already: keep one")
+
+    def test_row_without_its_quote_field_fails(self):
+        with open(self.spine, "a") as f:
+            f.write("now/EBADF/never\tnow.txt:12\n")
+        self.assert_fails("2 tab-separated fields, not 3 (id, spec, quote)")
+
     def replace_mark(self, rid, new):
         """Replaces the line of rid's mark in ref/src by `new` (lines)."""
         mark = "/* spine: %s */\n" % rid
