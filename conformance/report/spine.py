@@ -15,8 +15,10 @@ REF_SRC = os.path.join(ROOT, "ref", "src")
 REF_README = os.path.join(ROOT, "ref", "README.md")
 # A mark: the comment alone names one row, in full.
 MARK = re.compile(r"/\* spine: ([a-z_]+/[A-Za-z0-9_/-]+) \*/")
-# A function definition starts in column 0 and does not end in `;`.
-DEFINITION = re.compile(r"^[A-Za-z_][\w \t\*]*?\b(\w+)\([^;]*$")
+# A function definition: a line in column 0 naming `name(`, whose statement
+# meets `{` before any `;` (attributes read past).
+DEFINITION = re.compile(r"^(?:[A-Za-z_][\w \t\*]*?\b)?([A-Za-z_]\w*)\(")
+ATTRIBUTE = re.compile(r"__attribute__\s*\(\(.*?\)\)\s*")
 BREAK_HYPHEN = "\u2010"     # groff's hyphen where it broke a word at a line end
 MIN_WORDS, MAX_CHARS = 2, 200
 
@@ -201,14 +203,26 @@ def spec_problems(rows):
     return problems
 
 
+def defined_at(lines, i):
+    """The function whose definition starts at line i, or None."""
+    m = DEFINITION.match(ATTRIBUTE.sub("", lines[i]))
+    if not m:
+        return None
+    for line in lines[i:]:
+        for c in line:
+            if c in "{;":
+                return m.group(1) if c == "{" else None
+    return None
+
+
 def functions_by_line(lines):
     """For each line of a C file, the function it belongs to: the one whose
     body holds it, or, outside any body, the next one defined."""
     owner, pending, current = [None] * len(lines), [], None
     for i, line in enumerate(lines):
-        m = DEFINITION.match(line)
-        if current is None and m:
-            current = m.group(1)
+        name = defined_at(lines, i) if current is None else None
+        if name:
+            current = name
             for j in pending:
                 owner[j] = current
             pending = []

@@ -20,7 +20,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from common import CATALOGUE, ROOT, SPEC_DIR, read_tsv  # noqa: E402
-from spine import BREAK_HYPHEN, join_lines, page_path, paragraph_from  # noqa: E402
+from spine import (BREAK_HYPHEN, functions_by_line, join_lines, page_path,  # noqa: E402
+                   paragraph_from)
 
 ERE_SPECIAL = re.compile(r"([][.()*+?{}|^$\\])")   # what grep -E gives a meaning
 COPIED = ["conformance/report", "conformance/assertions", "conformance/assertions.tsv",
@@ -173,6 +174,34 @@ class Check(unittest.TestCase):
              "bsendl.txt:42\tdill_iolist_check\tbsendl::EINVAL_loop\t",
              "bsendl.txt:42\tdill_hget\tbsendl::EINVAL_loop\t")
         self.assert_fails("conformance/assertions.tsv is stale")
+
+
+class MarkOwner(unittest.TestCase):
+    """A mark belongs to the function whose body holds it, or to the next
+    one defined when it stands outside any body."""
+
+    C = """_Static_assert(sizeof(int) <= sizeof(long),
+    "int fits");
+/* spine: a/above */
+static __attribute__((noinline, cold)) struct s *first(void) {
+    /* spine: a/inside */
+    return 0;
+}
+
+static int
+second(int x,
+      int y) {
+    return x + y;
+}
+"""
+
+    def test_owner_of_each_line(self):
+        lines = self.C.split("\n")
+        owner = dict(zip(lines, functions_by_line(lines)))
+        self.assertEqual(owner["/* spine: a/above */"], "first")
+        self.assertEqual(owner["    /* spine: a/inside */"], "first")
+        self.assertEqual(owner['    "int fits");'], "first")
+        self.assertEqual(owner["      int y) {"], "second")
 
 
 sys.path.insert(0, os.path.join(ROOT, "conformance", "mutants"))
