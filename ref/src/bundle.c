@@ -49,16 +49,18 @@ int dill_bundle_mem(struct dill_bundle_storage *mem) {
 static _Thread_local struct dill_bundle *dill_bundle_cache[DILL_BUNDLE_CACHE];
 static _Thread_local int dill_bundle_cached;
 
+/* At thread exit: the cached bundles (those in use are the program's). */
+static void dill_bundles_free(void) {
+    while(dill_bundle_cached > 0)
+        free(dill_bundle_cache[--dill_bundle_cached]);
+}
+
 static struct dill_bundle *dill_bundle_alloc(void) {
     if(dill_bundle_cached > 0)
         return dill_bundle_cache[--dill_bundle_cached];
-    dill_thread_track();
+    if(dill_thread_register(dill_bundles_free) < 0)
+        return NULL;
     return malloc(sizeof(struct dill_bundle));
-}
-
-void dill_bundles_free(void) {
-    while(dill_bundle_cached > 0)
-        free(dill_bundle_cache[--dill_bundle_cached]);
 }
 
 static void dill_bundle_free(struct dill_bundle *b) {

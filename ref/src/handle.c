@@ -29,11 +29,19 @@ struct dill_handles {
 
 static _Thread_local struct dill_handles ht = {NULL, 0, 0, -1, -1, 0};
 
+/* At thread exit: the table goes, and the numbers with it. */
+static void dill_handles_free(void) {
+    free(ht.slots);
+    ht = (struct dill_handles){NULL, 0, 0, -1, -1, 0};
+}
+
 static int dill_handles_grow(void) {
     if(ht.capacity >= INT_MAX / 2) {
         errno = ENOMEM;
         return -1;
     }
+    if(dill_thread_register(dill_handles_free) < 0)
+        return -1;
     int cap = ht.capacity ? ht.capacity * 2 : 256;
     struct dill_slot *s = realloc(ht.slots, sizeof(*s) * (size_t)cap);
     if(!s) {
@@ -42,14 +50,7 @@ static int dill_handles_grow(void) {
     }
     ht.slots = s;
     ht.capacity = cap;
-    dill_thread_track();
     return 0;
-}
-
-/* At thread exit: the table goes, and the numbers with it. */
-void dill_handles_free(void) {
-    free(ht.slots);
-    ht = (struct dill_handles){NULL, 0, 0, -1, -1, 0};
 }
 
 static int dill_take_free(void) {

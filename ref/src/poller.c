@@ -44,6 +44,14 @@ struct dill_poller {
 
 static _Thread_local struct dill_poller poller = {-1, NULL, 0, 0};
 
+/* At thread exit: the epoll fd and the table. */
+static void dill_poller_free(void) {
+    if(poller.epfd >= 0)
+        close(poller.epfd);
+    free(poller.fds);
+    poller = (struct dill_poller){-1, NULL, 0, 0};
+}
+
 int dill_fd_track(int fd) {
     if(fd < 0) {
         errno = EBADF;
@@ -54,6 +62,8 @@ int dill_fd_track(int fd) {
     int n = poller.nfds ? poller.nfds : 64;
     while(n <= fd)
         n *= 2;
+    if(dill_thread_register(dill_poller_free) < 0)
+        return -1;
     struct dill_fdinfo *fds = realloc(poller.fds, sizeof(*fds) * (size_t)n);
     if(!fds) {
         errno = ENOMEM;
@@ -62,15 +72,7 @@ int dill_fd_track(int fd) {
     memset(fds + poller.nfds, 0, sizeof(*fds) * (size_t)(n - poller.nfds));
     poller.fds = fds;
     poller.nfds = n;
-    dill_thread_track();
     return 0;
-}
-
-void dill_poller_free(void) {
-    if(poller.epfd >= 0)
-        close(poller.epfd);
-    free(poller.fds);
-    poller = (struct dill_poller){-1, NULL, 0, 0};
 }
 
 /* Makes sure the epoll set reports `dir` on `fd`.  Errors and hang-ups

@@ -36,9 +36,13 @@ static size_t dill_page_size(void) {
 
 /* Returns the usable bottom of a DILL_STACK_SIZE stack whose guard page lies
  * just below it (stacks grow down, so an overflow hits the guard). */
+static void dill_stacks_free(void);
+
 static void *dill_stack_map(void) {
     if(dill_stack_cached > 0)
         return dill_stack_cache[--dill_stack_cached];
+    if(dill_thread_register(dill_stacks_free) < 0)
+        return NULL;
     size_t page = dill_page_size();
     char *m = mmap(NULL, DILL_STACK_SIZE + page, PROT_READ | PROT_WRITE,
         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -51,7 +55,6 @@ static void *dill_stack_map(void) {
         errno = ENOMEM;
         return NULL;
     }
-    dill_thread_track();
     return m + page;
 }
 
@@ -64,7 +67,8 @@ static void dill_stack_unmap(void *bottom) {
     munmap((char *)bottom - page, DILL_STACK_SIZE + page);
 }
 
-void dill_stacks_free(void) {
+/* At thread exit: the cached stacks (those in use are the program's). */
+static void dill_stacks_free(void) {
     size_t page = dill_page_size();
     while(dill_stack_cached > 0) {
         char *bottom = dill_stack_cache[--dill_stack_cached];
