@@ -2,14 +2,42 @@
 #include <errno.h>
 
 #include "bundle.h"
+#include "handle.h"
 #include "libdill.h"
 #include "stack.h"
 
 /* Called by the go() family's macro in the caller's frame: validates,
  * makes the coroutine and switches the scheduler to it.  The macro then
  * saves the caller in *ctx and moves to the stack top in *sp. */
+/* spine: bundle_go/EBADF/closed-handle
+ * spine: bundle_go/EBADF/minus-one
+ * spine: bundle_go/EBADF/out-of-range
+ * spine: bundle_go/ECANCELED/after
+ * spine: bundle_go/ENOTSUP/connection
+ * spine: bundle_go/ENOTSUP/listener
+ * spine: bundle_go_mem/EBADF/closed-handle
+ * spine: bundle_go_mem/EBADF/minus-one
+ * spine: bundle_go_mem/EBADF/out-of-range
+ * spine: bundle_go_mem/ECANCELED/after
+ * spine: bundle_go_mem/ENOTSUP/connection
+ * spine: bundle_go_mem/ENOTSUP/listener
+ * spine: go/ECANCELED/after
+ * spine: go/EMFILE/no-fd-left
+ * spine: go/ENFILE/no-fd-left
+ * spine: go/ENOMEM/allocation-loop
+ * spine: go/returns-bundle-handle
+ * spine: go/success-runs
+ * spine: go_mem/ECANCELED/after
+ * spine: go_mem/EMFILE/no-fd-left
+ * spine: go_mem/ENFILE/no-fd-left
+ * spine: go_mem/ENOMEM/allocation-loop
+ * spine: go_mem/returns-bundle-handle
+ * spine: go_mem/success-runs */
 int dill_go_prologue(void **ctx, void **sp, void *mem, size_t memlen,
       int bndl, int new_bundle) {
+    /* bundle_go's handle first: EBADF, ENOTSUP before ECANCELED (reading 2). */
+    if(!new_bundle && !dill_hquery(bndl, &dill_bundle_type))
+        return -1;
     if(dill_check_canceled() < 0)
         return -1;
     int h = new_bundle ? dill_bundle() : bndl;
@@ -36,6 +64,13 @@ void dill_go_epilogue(void) {
 
 /* msleep(3): "blocks until the deadline expires or an error occurs.  In the
  * former case it returns zero." */
+/* spine: msleep/ECANCELED/after
+ * spine: msleep/ECANCELED/blocked
+ * spine: msleep/ECANCELED/repeated
+ * spine: msleep/deadline-0
+ * spine: msleep/deadline-infinite-blocks
+ * spine: msleep/past-deadline
+ * spine: msleep/timed */
 int dill_msleep(int64_t deadline) {
     if(dill_check_canceled() < 0)
         return -1;
