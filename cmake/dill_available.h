@@ -16,11 +16,17 @@
 
 #include "dill_probe.h"
 
-/* Macros in every release, not functions to probe. */
+/* Macros in every release, not functions to probe; both spellings, as
+ * for the probed ones (a page name passed through a macro meets libdill.h's
+ * raw-name macros: go -> dill_go). */
 #define DS_HAVE_go 1
 #define DS_HAVE_go_mem 1
 #define DS_HAVE_bundle_go 1
 #define DS_HAVE_bundle_go_mem 1
+#define DS_HAVE_dill_go 1
+#define DS_HAVE_dill_go_mem 1
+#define DS_HAVE_dill_bundle_go 1
+#define DS_HAVE_dill_bundle_go_mem 1
 
 #if !DS_HAVE_ipc_fromfd
 int ipc_fromfd(int fd);

@@ -2,12 +2,15 @@
 spine (conformance/assertions.tsv).  A row's `spec` and `quote` come from
 conformance/assertions/spine.tsv, its `ref` from the `/* spine: ID */` mark
 in ref/src (the function the mark is in, or just before); spine.py checks
-them, and the mutants' and fuzz situations' spines against the same ids."""
+them, and the mutants' and fuzz situations' spines against the same ids.
+A row's `upstream` names the upstream bug reports it answers
+(conformance/assertions/upstream.tsv)."""
 import os
 import re
 import sys
 
-from common import CATALOGUE, SPEC_DIR, SPINE, SUITE, WAIVERS, read_tsv, write_tsv
+from common import (CATALOGUE, SPEC_DIR, SPINE, SUITE, UPSTREAM, WAIVERS, read_tsv,
+                    write_tsv)
 from spine import (fuzz_problems, header_problem, mutant_problems, ref_of,
                    ref_problems, spec_problems, table_problems)
 
@@ -44,6 +47,23 @@ def catalogue_rows():
     return sorted(rows, key=lambda r: r["id"])
 
 
+UPSTREAM_REF = re.compile(r"^[A-Za-z0-9_.-]+#[0-9]+$")
+
+
+def upstream_problems(ids):
+    """Each row of assertions/upstream.tsv names an assertion and upstream
+    reports spelled REPO#NUMBER."""
+    problems = []
+    for u in read_tsv(UPSTREAM):
+        if u["id"] not in ids:
+            problems.append("upstream.tsv: %s: no such assertion" % u["id"])
+        refs = (u.get("upstream") or "").split()
+        if not refs or not all(UPSTREAM_REF.match(r) for r in refs):
+            problems.append("upstream.tsv: %s: %r is not a list of REPO#NUMBER"
+                            % (u["id"], u.get("upstream")))
+    return problems
+
+
 def spine_problems(rows):
     """What is wrong with the rows' spine (quotes, marks) and with the
     mutants' and fuzz situations' spines, as messages."""
@@ -59,17 +79,19 @@ def spine_problems(rows):
     header = header_problem()
     problems += [header] if header else table_problems(ids) + spec_problems(rows)
     problems += ref_problems(rows)
-    return problems + mutant_problems(ids) + fuzz_problems(ids)
+    return problems + mutant_problems(ids) + fuzz_problems(ids) + upstream_problems(ids)
 
 
 def cmd_catalogue(args):
     rows = catalogue_rows()
     spine, refs = {s["id"]: s for s in read_tsv(SPINE)}, ref_of()
+    upstream = {u["id"]: u.get("upstream", "") for u in read_tsv(UPSTREAM)}
     for r in rows:
         r["spec"] = spine.get(r["id"], {}).get("spec", "")
         r["quote"] = spine.get(r["id"], {}).get("quote", "")
         r["ref"] = refs.get(r["id"], "")
-    cols = ["id", "clause", "spec", "ref", "test", "waiver", "quote"]
+        r["upstream"] = upstream.get(r["id"], "")
+    cols = ["id", "clause", "spec", "ref", "test", "waiver", "quote", "upstream"]
     if "--check" in args:
         problems = spine_problems(rows)
         for p in problems:

@@ -14,6 +14,19 @@ void ds_restore_emfile(void);
 /* The named syscalls fail with `err` from now on; NULL ends the list. */
 void ds_inject_syscall_errno(int err, const char *const *syscalls);
 
+/* No new fd from now on, system-wide as far as the process can tell: every
+ * call that makes one fails with ENFILE (dup, socket, pipe, epoll_create
+ * ...), except open/openat, which the end-of-test checks need to read
+ * /proc/self/fd.  The objects in scope make their fds with the others. */
+void ds_inject_enfile(void);
+
+/* No memory for a coroutine's stack from now on: an mmap of 64 KiB or more
+ * and making a page inaccessible (a stack's guard) fail with ENOMEM.  Small
+ * allocations still succeed: malloc takes them from the heap (brk).  Under
+ * AddressSanitizer (ref only) just the mmaps marked MAP_STACK fail, as
+ * ref's stacks are: ASan's own leak check needs a guarded stack too. */
+void ds_inject_no_stack_memory(void);
+
 /* Drops effective root (keeping it saved) so that file permissions apply;
  * no-op when not root.  ds_regain_root() undoes it. */
 void ds_drop_root(void);

@@ -14,13 +14,6 @@
 #include "inject.h"
 #include "support.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define DS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DS_ASAN 1
-#endif
-#endif
 #ifdef DS_ASAN
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -31,7 +24,7 @@ static char dir[64];
 static char path[256];
 static int fds_before;
 
-#define MAX_GUARDED 16
+#define MAX_GUARDED 64
 static void *guarded[MAX_GUARDED];
 static int nguarded;
 
@@ -94,7 +87,8 @@ static void unwatch(void) {
 /* Tests that take longer by design: much data, or one allocation failure
  * after another. */
 static int body_limit_ms(void) {
-    static const char *slow[] = {"big_transfer_intact", "ENOMEM_allocation_loop", NULL};
+    static const char *slow[] = {"big_transfer_intact", "ENOMEM_allocation_loop",
+        "many_at_once", NULL};
     const char *name = criterion_current_test ? criterion_current_test->name : "";
     for(const char **n = slow; *n; n++)
         if(!strcmp(name, *n))

@@ -31,6 +31,8 @@
 
 #include "dc_errors.h"
 
+#include "sanitizer.h"   /* DS_ASAN */
+
 /* Per-test fixture: private directory, fd count, libdill warmed up (its
  * poller's own fd is made before the count). */
 void ds_init(void);

@@ -3,6 +3,7 @@
  * that must fire while others keep the scheduler busy.  The ids belong to the
  * pages whose promise each test checks. */
 #include "bytestream.h"
+#include "core.h"
 
 static int waiter_rc, waiter_errno;
 static bool waiter_returned;
@@ -115,33 +116,16 @@ DS_TEST(ipc_close, while_another_sends,
  * shows as "late", not as a hung test. */
 static bool stop_busy;
 
-static coroutine void keep_yielding(void) {
-    int64_t end = ds_ms() + 3000;
-    while(!stop_busy && ds_ms() < end)
-        yield();
-}
-
-/* Two coroutines bounce a byte over their own connection. */
-static coroutine void bounce(int s, bool first) {
-    char c = 'b';
-    int64_t end = ds_ms() + 3000;
-    if(first && bsend(s, &c, 1, now() + 1000) != 0)
-        return;
-    while(!stop_busy && ds_ms() < end)
-        if(brecv(s, &c, 1, now() + 1000) != 0 || bsend(s, &c, 1, now() + 1000) != 0)
-            return;
-}
-
 static void timed_receive_while_busy(bool transfers) {
     int s[2], t[2], cr[2];
     DS_SETUP(ipc_pair(s) == 0 && ipc_pair(t) == 0);
     stop_busy = false;
     if(transfers) {
-        cr[0] = go(bounce(t[0], true));
-        cr[1] = go(bounce(t[1], false));
+        cr[0] = go(ds_busy_bounce(t[0], true, &stop_busy));
+        cr[1] = go(ds_busy_bounce(t[1], false, &stop_busy));
     } else {
-        cr[0] = go(keep_yielding());
-        cr[1] = go(keep_yielding());
+        cr[0] = go(ds_busy_yield(&stop_busy));
+        cr[1] = go(ds_busy_yield(&stop_busy));
     }
     DS_SETUP(cr[0] >= 0 && cr[1] >= 0);
     char c;

@@ -38,6 +38,10 @@ static size_t dill_page_size(void) {
  * just below it (stacks grow down, so an overflow hits the guard). */
 static void dill_stacks_free(void);
 
+/* spine: bundle_go/ENOMEM/no-stack-memory
+ * spine: bundle_go/stack-guarded
+ * spine: go/ENOMEM/no-stack-memory
+ * spine: go/stack-guarded */
 static void *dill_stack_map(void) {
     if(dill_stack_cached > 0)
         return dill_stack_cache[--dill_stack_cached];
@@ -78,6 +82,7 @@ static void dill_stacks_free(void) {
 
 /* The coroutine's bookkeeping sits at the top of its stack, 16-byte aligned
  * as both ABIs want the stack pointer below it. */
+/* spine: go_mem/unaligned-buffer */
 static struct dill_cr *dill_stack_place(void *bottom, size_t size,
       bool mapped) {
     uintptr_t top = (uintptr_t)bottom + size;
@@ -108,6 +113,8 @@ static struct dill_cr *dill_stack_place(void *bottom, size_t size,
     return cr;
 }
 
+/* spine: bundle_go/stack-1MB
+ * spine: go/stack-1MB */
 struct dill_cr *dill_stack_new(void) {
     void *bottom = dill_stack_map();
     if(!bottom)
@@ -115,6 +122,10 @@ struct dill_cr *dill_stack_new(void) {
     return dill_stack_place(bottom, DILL_STACK_SIZE, true);
 }
 
+/* spine: bundle_go_mem/stack-in-buffer
+ * spine: go_mem/ENOMEM/tiny-buffer
+ * spine: go_mem/example-16KiB-many
+ * spine: go_mem/stack-in-buffer */
 struct dill_cr *dill_stack_wrap(void *mem, size_t memlen) {
     if(!mem || memlen < DILL_STACK_MIN) {    /* ref/README reading 13 */
         errno = ENOMEM;

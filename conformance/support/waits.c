@@ -1,0 +1,296 @@
+/* The core's blocking calls, bundle_wait(3), fdin(3) and fdout(3), each
+ * in every deadline mode, cancelled, and after a timeout (see core.h).  The
+ * pages word the deadline alike: "0 means immediate timeout, i.e., perform
+ * the operation if possible or return without blocking if not.  -1 means
+ * no deadline, i.e., the call will block forever if the operation cannot
+ * be performed." */
+#include <unistd.h>
+
+#include "core.h"
+
+/******************************************************************************/
+/*  The cases                                                                 */
+/******************************************************************************/
+
+/* fdin: a pipe with nothing in it; a byte makes its read end readable. */
+static int fdin_call(int p[2], int64_t deadline) {
+    return fdin(p[0], deadline);
+}
+
+static void fdin_release(int p[2]) {
+    DS_SETUP(write(p[1], "x", 1) == 1);
+}
+
+const struct ds_wait ds_wait_fdin = {DC_FDIN, ds_pipe, fdin_call,
+    fdin_release, ds_pipe_close};
+
+/* fdout: a pipe whose buffer is full; reading it all makes room. */
+static int fdout_call(int p[2], int64_t deadline) {
+    return fdout(p[1], deadline);
+}
+
+static void fdout_release(int p[2]) {
+    ds_pipe_drain(p[0]);
+}
+
+const struct ds_wait ds_wait_fdout = {DC_FDOUT, ds_full_pipe,
+    fdout_call, fdout_release, ds_pipe_close};
+
+/* bundle_wait: a bundle whose one coroutine runs until released.  It
+ * sleeps in short steps rather than on an fd, so that the checks of
+ * bundle_wait lean on msleep alone. */
+static bool bundle_released;
+
+static coroutine void until_released(void) {
+    while(!bundle_released && msleep(now() + 5) == 0)
+        ;
+}
+
+static void bundle_make(int st[2]) {
+    bundle_released = false;
+    st[0] = bundle();
+    DS_SETUP(st[0] >= 0);
+    DS_SETUP(bundle_go(st[0], until_released()) == 0);
+}
+
+static int bundle_call(int st[2], int64_t deadline) {
+    return bundle_wait(st[0], deadline);
+}
+
+static void bundle_release(int st[2]) {
+    (void)st;
+    bundle_released = true;
+}
+
+static void bundle_drop(int st[2]) {
+    DS_SETUP(hclose(st[0]) == 0);
+}
+
+const struct ds_wait ds_wait_bundle = {DC_BUNDLE_WAIT, bundle_make,
+    bundle_call, bundle_release, bundle_drop};
+
+/******************************************************************************/
+/*  Deadlines                                                                 */
+/******************************************************************************/
+
+void ds_check_wait_deadline_0(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(w->call(st, 0), ETIMEDOUT, dc_errors(w->fn));
+    DS_EXPECT_FAST(t0);
+    w->drop(st);
+}
+
+/* "perform the operation if possible": deadline 0 still succeeds. */
+void ds_check_wait_deadline_0_ready(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    w->release(st);
+    DS_SETUP(msleep(now() + 20) == 0);     /* a released bundle empties */
+    int64_t t0 = ds_ms();
+    DS_EXPECT_RC(w->call(st, 0), 0);
+    DS_EXPECT_FAST(t0);
+    w->drop(st);
+}
+
+void ds_check_wait_deadline_past(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(w->call(st, now() - 1000), ETIMEDOUT, dc_errors(w->fn));
+    DS_EXPECT_FAST(t0);
+    w->drop(st);
+}
+
+void ds_check_wait_deadline_timed(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_ERR(w->call(st, now() + 100), ETIMEDOUT, dc_errors(w->fn));
+    DS_EXPECT_EXPIRY(t0, 100);
+    w->drop(st);
+}
+
+static coroutine void release_later(const struct ds_wait *w, int *st, int ms) {
+    if(msleep(now() + ms) == 0)
+        w->release(st);
+}
+
+/* -1 blocks until the event and not less; the event ends it within
+ * DS_LATE_MS. */
+void ds_check_wait_deadline_infinite(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    int cr = go(release_later(w, st, 100));
+    DS_SETUP(cr >= 0);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_RC(w->call(st, -1), 0);
+    int64_t el = ds_ms() - t0;
+    cr_assert(el >= 100 - DS_EARLY_MS,
+        "FAIL: returned after %lld ms, before its event at 100 ms", (long long)el);
+    cr_assert(el <= 100 + DS_LATE_MS,
+        "FAIL: returned %lld ms after its event at 100 ms (late)", (long long)(el - 100));
+    DS_SETUP(hclose(cr) == 0);
+    w->drop(st);
+}
+
+/* A call whose event already came returns 0 at once, whatever the deadline. */
+void ds_check_wait_ready(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    w->release(st);
+    DS_SETUP(msleep(now() + 20) == 0);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_RC(w->call(st, -1), 0);
+    DS_EXPECT_FAST(t0);
+    w->drop(st);
+}
+
+/******************************************************************************/
+/*  Cancellation and what a timeout leaves                                    */
+/******************************************************************************/
+
+static struct ds_result co;
+
+static coroutine void call_blocked(const struct ds_wait *w, int *st) {
+    DS_RESULT(&co, w->call(st, -1));
+}
+
+/* Blocked in the call when its coroutine is closed: ECANCELED, at once. */
+void ds_check_wait_ecanceled_blocked(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    int cr = go(call_blocked(w, st));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(msleep(now() + 20) == 0);
+    cr_assert(!co.returned, "FAIL: the call returned %d (errno %s) before its "
+        "coroutine was canceled", co.rc, ds_errname(co.err));
+    int64_t t0 = ds_ms();
+    DS_SETUP(hclose(cr) == 0);
+    DS_EXPECT_FAST(t0);
+    errno = co.err;
+    DS_EXPECT_ERR(co.rc, ECANCELED, dc_errors(w->fn));
+    w->drop(st);
+}
+
+static coroutine void call_after_cancel(const struct ds_wait *w, int *st) {
+    msleep(-1);
+    DS_RESULT(&co, w->call(st, now() + 1000));
+}
+
+/* Called in a coroutine already canceled: ECANCELED without blocking. */
+void ds_check_wait_ecanceled_after(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    int cr = go(call_after_cancel(w, st));
+    DS_SETUP(cr >= 0);
+    int64_t t0 = ds_ms();
+    DS_SETUP(hclose(cr) == 0);
+    DS_EXPECT_FAST(t0);
+    errno = co.err;
+    DS_EXPECT_ERR(co.rc, ECANCELED, dc_errors(w->fn));
+    w->drop(st);
+}
+
+static coroutine void call_timed(const struct ds_wait *w, int *st) {
+    DS_RESULT(&co, w->call(st, now() + 50));
+}
+
+/* A timed-out wait leaves nothing behind: another coroutine may wait on
+ * the same object at once (no EBUSY), the event ends that wait within
+ * DS_LATE_MS, and the scheduler goes on sleeping (msleep) as usual. */
+void ds_check_wait_after_timeout(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    int cr = go(call_timed(w, st));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(bundle_wait(cr, now() + 2000) == 0 && hclose(cr) == 0);
+    errno = co.err;
+    DS_EXPECT_ERR(co.rc, ETIMEDOUT, dc_errors(w->fn));
+    cr = go(release_later(w, st, 50));
+    DS_SETUP(cr >= 0);
+    int64_t t0 = ds_ms();
+    DS_EXPECT_RC(w->call(st, now() + 1000), 0);
+    cr_assert(ds_ms() - t0 <= 50 + DS_LATE_MS, "FAIL: the wait after a timeout "
+        "saw its event %lld ms late", (long long)(ds_ms() - t0 - 50));
+    DS_SETUP(hclose(cr) == 0);
+    t0 = ds_ms();
+    DS_EXPECT_RC(msleep(now() + 50), 0);
+    DS_EXPECT_EXPIRY(t0, 50);
+    w->drop(st);
+}
+
+static bool stop_yielding;
+
+static coroutine void yield_and_release(const struct ds_wait *w, int *st) {
+    int64_t end = ds_ms() + 3000;
+    w->release(st);
+    while(!stop_yielding && ds_ms() < end && yield() == 0)
+        ;
+}
+
+void ds_check_wait_while_others_yield(const struct ds_wait *w) {
+    int st[2];
+    w->make(st);
+    stop_yielding = false;
+    int cr = go(call_blocked(w, st));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(msleep(now() + 20) == 0);
+    int busy = go(yield_and_release(w, st));
+    DS_SETUP(busy >= 0);
+    int64_t t0 = ds_ms();
+    while(!co.returned && ds_ms() - t0 < 3000)
+        DS_SETUP(yield() == 0);
+    int64_t el = ds_ms() - t0;
+    stop_yielding = true;
+    DS_SETUP(hclose(busy) == 0 && hclose(cr) == 0);
+    cr_assert(co.returned, "FAIL: the waiting call never saw its event while "
+        "other coroutines yielded");
+    cr_assert(el <= DS_LATE_MS, "FAIL: the waiting call saw its event %lld ms "
+        "late while other coroutines yielded", (long long)el);
+    errno = co.err;
+    DS_EXPECT_RC(co.rc, 0);
+    w->drop(st);
+}
+
+/******************************************************************************/
+/*  Cancellation seen by every later call                                     */
+/******************************************************************************/
+
+static struct ds_result repeated[3];
+static bool repeated_ended;
+
+static coroutine void call_three_times(ds_core_call call, int *st) {
+    msleep(-1);
+    for(int i = 0; i < 3; i++)
+        DS_RESULT(&repeated[i], call(st));
+    repeated_ended = true;
+}
+
+void ds_check_canceled_repeatedly(ds_core_call call, void (*make)(int st[2]),
+      void (*drop)(int st[2]), const int *errs) {
+    int st[2] = {-1, -1};
+    if(make)
+        make(st);
+    repeated_ended = false;
+    int cr = go(call_three_times(call, st));
+    DS_SETUP(cr >= 0);
+    DS_SETUP(yield() == 0);
+    int64_t t0 = ds_ms();
+    DS_SETUP(hclose(cr) == 0);
+    int64_t el = ds_ms() - t0;
+    cr_assert(repeated_ended, "FAIL: the canceled coroutine had not ended when "
+        "hclose returned");
+    for(int i = 0; i < 3; i++) {
+        cr_assert(repeated[i].rc == -1 && repeated[i].err == ECANCELED,
+            "%s: call %d of 3 after the cancellation returned %d (errno %s), "
+            "expected -1 with ECANCELED", repeated[i].rc == -1 ?
+            ds_errno_verdict(repeated[i].err, errs) : "FAIL", i + 1,
+            repeated[i].rc, ds_errname(repeated[i].err));
+    }
+    cr_assert(el < DS_FAST_MS, "FAIL: the canceled coroutine's three calls took "
+        "%lld ms: they blocked", (long long)el);
+    if(drop)
+        drop(st);
+}
