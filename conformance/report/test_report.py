@@ -325,5 +325,33 @@ class Validation(unittest.TestCase):
         self.assertBad("fuzz", fhead + "iolist only\tr\tx\n", "not harness")
 
 
+class Upstream(unittest.TestCase):
+    """assertions/upstream.tsv: the upstream column of the catalogue."""
+
+    def test_shipped_tags_are_in_the_catalogue(self):
+        from common import UPSTREAM
+        tags = {u["id"]: u["upstream"] for u in read_tsv(UPSTREAM)}
+        rows = {a["id"]: a["upstream"] for a in read_tsv(CATALOGUE)}
+        self.assertIn("bundle_wait/closed-by-another", tags)
+        for i, refs in tags.items():
+            self.assertEqual(rows[i], refs)
+
+    def test_bad_rows_are_named(self):
+        import catalogue
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "upstream.tsv")
+            with open(path, "w") as f:
+                f.write("id\tupstream\nx/known\tlibdill#236 libdill#129\n"
+                        "x/unknown\tlibdill#1\nx/known\tissue 236\n")
+            old, catalogue.UPSTREAM = catalogue.UPSTREAM, path
+            try:
+                problems = catalogue.upstream_problems({"x/known"})
+            finally:
+                catalogue.UPSTREAM = old
+        self.assertEqual(len(problems), 2, problems)
+        self.assertIn("x/unknown: no such assertion", problems[0])
+        self.assertIn("'issue 236' is not a list of REPO#NUMBER", problems[1])
+
+
 if __name__ == "__main__":
     unittest.main()
