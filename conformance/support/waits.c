@@ -157,6 +157,16 @@ static coroutine void call_blocked(const struct ds_wait *w, int *st) {
     DS_RESULT(&co, w->call(st, -1));
 }
 
+/* Closing the coroutine `cr` returns at once, and its call failed with
+ * ECANCELED. */
+static void close_and_expect_ecanceled(const struct ds_wait *w, int cr) {
+    int64_t t0 = ds_ms();
+    DS_SETUP(hclose(cr) == 0);
+    DS_EXPECT_FAST(t0);
+    errno = co.err;
+    DS_EXPECT_ERR(co.rc, ECANCELED, dc_errors(w->fn));
+}
+
 /* Blocked in the call when its coroutine is closed: ECANCELED, at once. */
 void ds_check_wait_ecanceled_blocked(const struct ds_wait *w) {
     int st[2];
@@ -166,11 +176,7 @@ void ds_check_wait_ecanceled_blocked(const struct ds_wait *w) {
     DS_SETUP(msleep(now() + 20) == 0);
     cr_assert(!co.returned, "FAIL: the call returned %d (errno %s) before its "
         "coroutine was canceled", co.rc, ds_errname(co.err));
-    int64_t t0 = ds_ms();
-    DS_SETUP(hclose(cr) == 0);
-    DS_EXPECT_FAST(t0);
-    errno = co.err;
-    DS_EXPECT_ERR(co.rc, ECANCELED, dc_errors(w->fn));
+    close_and_expect_ecanceled(w, cr);
     w->drop(st);
 }
 
@@ -185,11 +191,7 @@ void ds_check_wait_ecanceled_after(const struct ds_wait *w) {
     w->make(st);
     int cr = go(call_after_cancel(w, st));
     DS_SETUP(cr >= 0);
-    int64_t t0 = ds_ms();
-    DS_SETUP(hclose(cr) == 0);
-    DS_EXPECT_FAST(t0);
-    errno = co.err;
-    DS_EXPECT_ERR(co.rc, ECANCELED, dc_errors(w->fn));
+    close_and_expect_ecanceled(w, cr);
     w->drop(st);
 }
 
