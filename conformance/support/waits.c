@@ -232,7 +232,9 @@ static coroutine void yield_and_release(const struct ds_wait *w, int *st) {
         ;
 }
 
-void ds_check_wait_while_others_yield(const struct ds_wait *w) {
+/* One round: how long, while another coroutine loops on yield(), the call
+ * takes to see the event that coroutine made at once. */
+static int64_t late_while_yielding(const struct ds_wait *w) {
     int st[2];
     w->make(st);
     stop_yielding = false;
@@ -242,18 +244,29 @@ void ds_check_wait_while_others_yield(const struct ds_wait *w) {
     int busy = go(yield_and_release(w, st));
     DS_SETUP(busy >= 0);
     int64_t t0 = ds_ms();
-    while(!co.returned && ds_ms() - t0 < 3000)
+    while(!co.returned && ds_ms() - t0 < 2000)
         DS_SETUP(yield() == 0);
     int64_t el = ds_ms() - t0;
     stop_yielding = true;
     DS_SETUP(hclose(busy) == 0 && hclose(cr) == 0);
-    cr_assert(co.returned, "FAIL: the waiting call never saw its event while "
-        "other coroutines yielded");
-    cr_assert(el <= DS_LATE_MS, "FAIL: the waiting call saw its event %lld ms "
-        "late while other coroutines yielded", (long long)el);
+    cr_assert(co.returned, "FAIL: the waiting call saw no event within 2000 ms "
+        "while other coroutines yielded");
     errno = co.err;
     DS_EXPECT_RC(co.rc, 0);
     w->drop(st);
+    return el;
+}
+
+/* Two rounds: a scheduler that looks at its fds and timers only now and
+ * then (once a second, say) may meet one event just in time, when the
+ * test was held up by a loaded machine at the wrong moment, not two. */
+void ds_check_wait_while_others_yield(const struct ds_wait *w) {
+    for(int round = 1; round <= 2; round++) {
+        int64_t el = late_while_yielding(w);
+        cr_assert(el <= DS_LATE_MS, "FAIL: the waiting call saw its event %lld ms "
+            "late while other coroutines yielded (round %d of 2)", (long long)el,
+            round);
+    }
 }
 
 /******************************************************************************/

@@ -53,7 +53,9 @@ DS_TEST(msleep, deadline_order,
  * the tolerance). */
 static bool stop_busy;
 
-static void sleep_while_busy(int kind) {
+/* One round: how long a 100 ms sleep takes while two other coroutines keep
+ * the scheduler busy. */
+static int64_t sleep_while_busy_once(int kind) {
     int t[2], cr[2];
     DS_SETUP(ipc_pair(t) == 0);
     stop_busy = false;
@@ -69,12 +71,22 @@ static void sleep_while_busy(int kind) {
     stop_busy = true;
     for(int i = 0; i < 2; i++)
         DS_SETUP(bundle_wait(cr[i], now() + 5000) == 0 && hclose(cr[i]) == 0);
-    static const char *const doing[] = {"yielded", "transferred", "slept 1 ms at a time"};
-    cr_assert(el >= 100 - DS_EARLY_MS, "FAIL: a 100 ms sleep ended after %lld ms "
-        "(early) while other coroutines %s", (long long)el, doing[kind]);
-    cr_assert(el <= 100 + DS_LATE_MS, "FAIL: a 100 ms sleep ended after %lld ms "
-        "(late) while other coroutines %s", (long long)el, doing[kind]);
     DS_SETUP(hclose(t[0]) == 0 && hclose(t[1]) == 0);
+    return el;
+}
+
+/* Two rounds, as in waits.c: a scheduler that fires timers only now and
+ * then may be on time once by the luck of a loaded machine, not twice. */
+static void sleep_while_busy(int kind) {
+    static const char *const doing[] = {"yielded", "transferred", "slept 1 ms at a time"};
+    for(int round = 1; round <= 2; round++) {
+        int64_t el = sleep_while_busy_once(kind);
+        cr_assert(el >= 100 - DS_EARLY_MS, "FAIL: a 100 ms sleep ended after %lld ms "
+            "(early) while other coroutines %s", (long long)el, doing[kind]);
+        cr_assert(el <= 100 + DS_LATE_MS, "FAIL: a 100 ms sleep ended after %lld ms "
+            "(late) while other coroutines %s (round %d of 2)", (long long)el,
+            doing[kind], round);
+    }
 }
 
 DS_TEST(msleep, while_others_yield,
