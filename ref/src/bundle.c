@@ -26,16 +26,16 @@ static void *dill_bundle_query(struct dill_hvfs *vfs, const void *type) {
 
 static void dill_bundle_close(struct dill_hvfs *vfs);
 
-/* spine: bundle/EMFILE/no-fd-left
- * spine: bundle/ENFILE/no-fd-left
- * spine: bundle/ENOMEM/allocation-loop
- * spine: bundle/canceled-caller-works
- * spine: bundle/success-empty
- * spine: bundle_mem/EMFILE/no-fd-left
- * spine: bundle_mem/ENFILE/no-fd-left
- * spine: bundle_mem/ENOMEM/allocation-loop
- * spine: bundle_mem/canceled-caller-works
- * spine: bundle_mem/success-empty */
+/* spine: bundle/success-empty */
+/* spine: bundle_mem/success-empty */
+/* spine: bundle/canceled-caller-works */
+/* spine: bundle_mem/canceled-caller-works */
+/* spine: bundle/EMFILE/no-fd-left */
+/* spine: bundle/ENFILE/no-fd-left */
+/* spine: bundle/ENOMEM/allocation-loop */
+/* spine: bundle_mem/EMFILE/no-fd-left */
+/* spine: bundle_mem/ENFILE/no-fd-left */
+/* spine: bundle_mem/ENOMEM/allocation-loop */
 static int dill_bundle_init(struct dill_bundle *b, bool mem) {
     b->vfs.query = dill_bundle_query;
     b->vfs.close = dill_bundle_close;
@@ -45,8 +45,8 @@ static int dill_bundle_init(struct dill_bundle *b, bool mem) {
     return dill_hmake(&b->vfs);
 }
 
-/* spine: bundle_mem/EINVAL/null-storage */
 int dill_bundle_mem(struct dill_bundle_storage *mem) {
+    /* spine: bundle_mem/EINVAL/null-storage */
     if(!mem) {
         errno = EINVAL;
         return -1;
@@ -93,39 +93,40 @@ int dill_bundle(void) {
     return h;
 }
 
-/* spine: bundle_go/success-runs-in-bundle
- * spine: bundle_go_mem/success-runs-in-bundle */
 int dill_bundle_adopt(int h, struct dill_cr *cr) {
     struct dill_bundle *b = dill_hquery(h, &dill_bundle_type);
     if(!b)
         return -1;
     cr->bundle = b;
+    /* spine: bundle_go/success-runs-in-bundle */
+    /* spine: bundle_go_mem/success-runs-in-bundle */
     dill_list_insert(&cr->member, &b->crs);
     return 0;
 }
 
-/* spine: bundle_wait/returns-when-last-ends
- * spine: bundle_wait/two-waiters
- * spine: go/lifetime-exceeds-caller
- * spine: go_mem/lifetime-exceeds-caller */
 void dill_bundle_remove(struct dill_bundle *b, struct dill_cr *cr) {
     dill_list_erase(&cr->member);
     cr->bundle = NULL;
     if(!dill_list_empty(&b->crs))
         return;
+    /* the last coroutine ended, its caller gone or not: every waiter returns */
+    /* spine: bundle_wait/returns-when-last-ends */
+    /* spine: bundle_wait/two-waiters */
+    /* spine: go/lifetime-exceeds-caller */
+    /* spine: go_mem/lifetime-exceeds-caller */
     for(struct dill_list *it = b->waiters.next; it != &b->waiters; it = it->next)
         dill_wake(dill_cont(it, struct dill_cr, waiting), 0);
 }
 
 /* Waits until the bundle has no coroutines; 0 or -1 with errno. */
-/* spine: bundle_wait/ETIMEDOUT/then-waits-again
- * spine: bundle_wait/deadline-infinite-waits */
 static int dill_bundle_drain(struct dill_bundle *b, int64_t deadline,
       bool cancelable) {
     struct dill_cr *self = dill_self();
     dill_list_insert(&self->waiting, &b->waiters);
     int rc = 0;
     while(rc == 0 && !dill_list_empty(&b->crs)) {
+        /* spine: bundle_wait/deadline-infinite-waits */
+        /* spine: bundle_wait/ETIMEDOUT/then-waits-again */
         rc = dill_block(deadline, cancelable);
         if(!dill_list_linked(&self->waiting)) {
             errno = EBADF;  /* another coroutine closed the bundle (reading 14) */
@@ -139,22 +140,22 @@ static int dill_bundle_drain(struct dill_bundle *b, int64_t deadline,
 /* bundle_wait(3): "If there are no coroutines in the bundle the function
  * will succeed immediately.  Otherwise, it will wait until all the
  * coroutines in the bundle finish or until deadline is reached." */
-/* spine: bundle_wait/EBADF/closed-handle
- * spine: bundle_wait/EBADF/minus-one
- * spine: bundle_wait/EBADF/out-of-range
- * spine: bundle_wait/ECANCELED/after
- * spine: bundle_wait/ECANCELED/blocked
- * spine: bundle_wait/ECANCELED/repeated
- * spine: bundle_wait/ENOTSUP/connection
- * spine: bundle_wait/ENOTSUP/listener
- * spine: bundle_wait/deadline-0-all-ended
- * spine: bundle_wait/empty-bundle */
 int dill_bundle_wait(int bndl, int64_t deadline) {
     struct dill_bundle *b = dill_hquery(bndl, &dill_bundle_type);
+    /* spine: bundle_wait/EBADF/minus-one */
+    /* spine: bundle_wait/EBADF/out-of-range */
+    /* spine: bundle_wait/EBADF/closed-handle */
+    /* spine: bundle_wait/ENOTSUP/connection */
+    /* spine: bundle_wait/ENOTSUP/listener */
     if(!b)
         return -1;
+    /* spine: bundle_wait/ECANCELED/after */
+    /* spine: bundle_wait/ECANCELED/blocked */
+    /* spine: bundle_wait/ECANCELED/repeated */
     if(dill_check_canceled() < 0)
         return -1;
+    /* spine: bundle_wait/empty-bundle */
+    /* spine: bundle_wait/deadline-0-all-ended */
     if(dill_list_empty(&b->crs))
         return 0;
     return dill_bundle_drain(b, deadline, true);
@@ -168,6 +169,7 @@ static void dill_bundle_close(struct dill_hvfs *vfs) {
     struct dill_cr *self = dill_self();
     /* The handle is gone already: coroutines in bundle_wait on it fail with
      * EBADF at once, and never touch the bundle again (reading 14). */
+    /* spine: bundle_wait/closed-by-another */
     while(!dill_list_empty(&b->waiters)) {
         struct dill_cr *cr = dill_cont(b->waiters.next, struct dill_cr, waiting);
         dill_list_erase(&cr->waiting);
@@ -178,6 +180,8 @@ static void dill_bundle_close(struct dill_hvfs *vfs) {
     if(self->bundle == b)
         dill_list_erase(&self->member), self->bundle = NULL;
     /* spine: hclose/bundle-cancels-and-waits */
+    /* spine: bundle/hclose-cancels-and-waits */
+    /* spine: bundle_mem/hclose-cancels-and-waits */
     for(struct dill_list *it = b->crs.next; it != &b->crs; it = it->next)
         dill_cancel(dill_cont(it, struct dill_cr, member));
     dill_bundle_drain(b, -1, false);

@@ -188,16 +188,27 @@ int dill_hclose(int h) {
 /* hown(3): the object moves to a new number; the old one is invalid.  "If
  * the function fails, the old handle is closed." (ref/README reading 16) */
 int dill_hown(int h) {
+    /* spine: hown/EBADF/minus-one */
+    /* spine: hown/EBADF/out-of-range */
+    /* spine: hown/EBADF/closed-handle */
     struct dill_hvfs *vfs = dill_hget(h);
     if(!vfs)
         return -1;
     int nh = dill_hmake(vfs);
+    /* spine: hown/EMFILE/no-fd-left */
+    /* spine: hown/ENFILE/no-fd-left */
+    /* spine: hown/ENOMEM/allocation-loop */
+    /* spine: hown/canceled-caller-works */
     if(nh < 0) {
         int err = errno;
         dill_hclose(h);
         errno = err;
         return -1;
     }
+    /* spine: hown/old-number-invalid */
+    /* spine: hown/success-same-connection */
+    /* spine: hown/success-same-bundle */
+    /* spine: hown/success-same-listener */
     dill_put_free(h);
     return nh;
 }

@@ -142,6 +142,12 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     if(dill_fd_track(fd) < 0)
         return -1;
     struct dill_fdinfo *info = &poller.fds[fd];
+    /* spine: fdin/ECANCELED/after */
+    /* spine: fdin/ECANCELED/blocked */
+    /* spine: fdin/ECANCELED/repeated */
+    /* spine: fdout/ECANCELED/after */
+    /* spine: fdout/ECANCELED/blocked */
+    /* spine: fdout/ECANCELED/repeated */
     if(dill_check_canceled() < 0)
         return -1;
     /* a socket that cannot do it now, deadline 0 (or past, reading 1): */
@@ -152,6 +158,12 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     /* spine: ipc_accept/ETIMEDOUT/deadline-0 */
     /* spine: ipc_accept_mem/ETIMEDOUT/deadline-0 */
     /* spine: ipc_recvfd/ETIMEDOUT/deadline-0 */
+    /* spine: fdin/ETIMEDOUT/deadline-0 */
+    /* spine: fdin/ETIMEDOUT/past-deadline */
+    /* spine: fdin/deadline-0-ready */
+    /* spine: fdout/ETIMEDOUT/deadline-0 */
+    /* spine: fdout/ETIMEDOUT/past-deadline */
+    /* spine: fdout/deadline-0-ready */
     if(dill_deadline_immediate(deadline)) {
         errno = ETIMEDOUT;
         return -1;
@@ -166,8 +178,15 @@ int dill_fd_wait(int fd, enum dill_direction dir, int64_t deadline) {
     /* spine: brecvl/deadline-infinite-waits-for-peer */
     /* spine: bsend/deadline-infinite-waits-for-peer */
     /* spine: bsendl/deadline-infinite-waits-for-peer */
+    /* spine: fdin/ETIMEDOUT/timed */
+    /* spine: fdin/deadline-infinite-waits */
+    /* spine: fdout/ETIMEDOUT/timed */
+    /* spine: fdout/deadline-infinite-waits */
     int rc = dill_block(deadline, true);
     poller.waiting--;
+    /* a wait that ended, however, leaves nothing of itself (libdill #71): */
+    /* spine: fdin/ETIMEDOUT/fd-still-waitable */
+    /* spine: fdout/ETIMEDOUT/fd-still-waitable */
     dill_fd_unwait(fd, dir, self);
     return rc;
 }
@@ -215,6 +234,12 @@ void dill_poll(int timeout_ms) {
 /* fdin(3)/fdout(3): wait until `fd` is readable/writable or in an error
  * state; both count as success. */
 static int dill_fd_ready(int fd, enum dill_direction dir, int64_t deadline) {
+    /* spine: fdin/EBADF/minus-one */
+    /* spine: fdin/EBADF/closed-fd */
+    /* spine: fdin/EBADF/out-of-range */
+    /* spine: fdout/EBADF/minus-one */
+    /* spine: fdout/EBADF/closed-fd */
+    /* spine: fdout/EBADF/out-of-range */
     if(fd < 0 || fcntl(fd, F_GETFD) < 0) {
         errno = EBADF;       /* "Not a file descriptor." */
         return -1;
@@ -223,12 +248,21 @@ static int dill_fd_ready(int fd, enum dill_direction dir, int64_t deadline) {
         return -1;
     if(dill_fd_track(fd) < 0)
         return -1;
+    /* spine: fdin/EBUSY/two-coroutines */
+    /* spine: fdout/EBUSY/two-coroutines */
+    /* spine: fdin/EBUSY/not-across-directions */
     if(poller.fds[fd].waiters[dir]) {
         errno = EBUSY;       /* "Another coroutine already blocked on ..." */
         return -1;
     }
     struct pollfd p = {.fd = fd, .events = dir == DILL_IN ? POLLIN : POLLOUT};
     for(;;) {
+        /* spine: fdin/ready */
+        /* spine: fdout/ready */
+        /* spine: fdin/error-state-succeeds */
+        /* spine: fdout/error-state-succeeds */
+        /* spine: fdin/regular-file */
+        /* spine: fdout/regular-file */
         if(poll(&p, 1, 0) == 1)
             return 0;
         if(dill_fd_wait(fd, dir, deadline) < 0)
@@ -253,14 +287,24 @@ int dill_fdclean(int fd) {
     if(fd < 0 || fd >= poller.nfds)
         return 0;
     struct dill_fdinfo *info = &poller.fds[fd];
+    /* nothing of the old fd reaches one given its number (libdill #129, #236): */
+    /* spine: fdclean/reused-number-after-timeout */
+    /* spine: fdclean/reused-number-after-wait */
+    /* spine: fdclean/reused-number-both-directions */
+    /* spine: hclose/fd-number-reused */
+    /* spine: hclose/fd-number-reused-after-waiter */
     if(info->events)
         epoll_ctl(poller.epfd, EPOLL_CTL_DEL, fd, NULL);
     /* spine: hclose/while-another-receives */
     /* spine: hclose/while-another-sends */
     /* Anyone still waiting would wait forever, and on an object that is
      * being closed: they fail with EBADF, even those woken already. */
+    /* spine: hclose/listener-while-another-accepts */
     dill_fd_evict_info(info, DILL_IN);
     dill_fd_evict_info(info, DILL_OUT);
+    /* only ref's state goes; the fd is the caller's: */
+    /* spine: fdclean/fd-stays-open */
+    /* spine: fdclean/unknown-fd */
     memset(info, 0, sizeof(*info));
     return 0;
 }

@@ -68,6 +68,10 @@ struct dill_cr *dill_self(void) {
 }
 
 /* ref/README reading 2 */
+/* every later call of a canceled coroutine, not only the first: */
+/* spine: go/ECANCELED/repeated */
+/* spine: go/ECANCELED/every-later-call */
+/* spine: bundle_go/ECANCELED/repeated */
 int dill_check_canceled(void) {
     if(dill_self()->canceled) {
         errno = ECANCELED;
@@ -145,6 +149,8 @@ static inline void dill_switch_to(struct dill_sched *s, struct dill_cr *next) {
  * were set (ref/README reading 25).  The list is searched from its end: a
  * new deadline is most often the latest (now() + the same timeout), so
  * thousands of coroutines sleeping at once cost no more than a few. */
+/* spine: msleep/deadline-order */
+/* spine: go/many-at-once */
 static void dill_timer_add(struct dill_sched *s, struct dill_cr *cr,
       int64_t expiry) {
     cr->expiry = expiry;
@@ -212,6 +218,12 @@ static __attribute__((noinline)) void dill_next_poll(struct dill_sched *s) {
  * queue full (DILL_BUSY_SWITCHES). */
 /* spine: brecv/ETIMEDOUT/while-others-transfer */
 /* spine: brecv/ETIMEDOUT/while-others-yield */
+/* spine: msleep/while-others-yield */
+/* spine: msleep/while-others-transfer */
+/* spine: msleep/while-others-sleep */
+/* spine: bundle_wait/while-others-yield */
+/* spine: fdin/while-others-yield */
+/* spine: fdout/while-others-yield */
 static inline struct dill_cr *dill_next(struct dill_sched *s) {
     if(__builtin_expect(dill_list_empty(&s->ready) ||
           ++s->busy_switches == DILL_BUSY_SWITCHES, 0))
@@ -261,6 +273,8 @@ int dill_block(int64_t deadline, bool cancelable) {
         errno = ECANCELED;
         return -1;
     }
+    /* spine: bundle_wait/ETIMEDOUT/deadline-0 */
+    /* spine: bundle_wait/ETIMEDOUT/past-deadline */
     if(dill_deadline_immediate(deadline)) {
         errno = ETIMEDOUT;
         return -1;
@@ -272,6 +286,7 @@ int dill_block(int64_t deadline, bool cancelable) {
     /* spine: ipc_accept/ETIMEDOUT/timed */
     /* spine: ipc_accept_mem/ETIMEDOUT/timed */
     /* spine: ipc_recvfd/ETIMEDOUT/timed */
+    /* spine: bundle_wait/ETIMEDOUT/timed */
     if(deadline != -1)
         dill_timer_add(s, self, deadline);
     self->blocked = true;
@@ -296,10 +311,15 @@ int dill_block(int64_t deadline, bool cancelable) {
 int dill_reschedule(void) {
     struct dill_sched *s = dill_sched();
     struct dill_cr *self = s->current;
+    /* spine: yield/ECANCELED/after */
+    /* spine: yield/ECANCELED/repeated */
+    /* spine: yield/ECANCELED/while-yielding */
     if(self->canceled) {
         errno = ECANCELED;
         return -1;
     }
+    /* spine: yield/others-run */
+    /* spine: yield/every-ready-coroutine-runs */
     dill_list_insert(&self->ready, &s->ready);
     dill_switch_to(s, dill_next(s));
     return 0;
@@ -313,6 +333,7 @@ struct dill_ctx *dill_start(struct dill_cr *cr) {
     struct dill_sched *s = dill_sched();
     struct dill_cr *self = s->current;
     /* The new coroutine runs at once; its parent waits its turn. */
+    /* spine: go/started-by-callers-yield */
     dill_list_insert(&self->ready, &s->ready);
     s->from = self;
     s->current = cr;

@@ -38,22 +38,22 @@ static size_t dill_page_size(void) {
  * just below it (stacks grow down, so an overflow hits the guard). */
 static void dill_stacks_free(void);
 
-/* spine: bundle_go/ENOMEM/no-stack-memory
- * spine: bundle_go/stack-guarded
- * spine: go/ENOMEM/no-stack-memory
- * spine: go/stack-guarded */
 static void *dill_stack_map(void) {
     if(dill_stack_cached > 0)
         return dill_stack_cache[--dill_stack_cached];
     if(dill_thread_register(dill_stacks_free) < 0)
         return NULL;
     size_t page = dill_page_size();
+    /* spine: go/ENOMEM/no-stack-memory */
+    /* spine: bundle_go/ENOMEM/no-stack-memory */
     char *m = mmap(NULL, DILL_STACK_SIZE + page, PROT_READ | PROT_WRITE,
         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if(m == MAP_FAILED) {
         errno = ENOMEM;
         return NULL;
     }
+    /* spine: go/stack-guarded */
+    /* spine: bundle_go/stack-guarded */
     if(mprotect(m, page, PROT_NONE) != 0) {
         munmap(m, DILL_STACK_SIZE + page);
         errno = ENOMEM;
@@ -82,10 +82,10 @@ static void dill_stacks_free(void) {
 
 /* The coroutine's bookkeeping sits at the top of its stack, 16-byte aligned
  * as both ABIs want the stack pointer below it. */
-/* spine: go_mem/unaligned-buffer */
 static struct dill_cr *dill_stack_place(void *bottom, size_t size,
       bool mapped) {
     uintptr_t top = (uintptr_t)bottom + size;
+    /* spine: go_mem/unaligned-buffer */
     uintptr_t at = (top - sizeof(struct dill_cr)) & ~(uintptr_t)15;
     struct dill_cr *cr = (struct dill_cr *)at;
     /* Every field but the saved registers, which the first switch fills.
@@ -113,24 +113,24 @@ static struct dill_cr *dill_stack_place(void *bottom, size_t size,
     return cr;
 }
 
-/* spine: bundle_go/stack-1MB
- * spine: go/stack-1MB */
 struct dill_cr *dill_stack_new(void) {
     void *bottom = dill_stack_map();
     if(!bottom)
         return NULL;
+    /* spine: go/stack-1MB */
+    /* spine: bundle_go/stack-1MB */
     return dill_stack_place(bottom, DILL_STACK_SIZE, true);
 }
 
-/* spine: bundle_go_mem/stack-in-buffer
- * spine: go_mem/ENOMEM/tiny-buffer
- * spine: go_mem/example-16KiB-many
- * spine: go_mem/stack-in-buffer */
 struct dill_cr *dill_stack_wrap(void *mem, size_t memlen) {
+    /* spine: go_mem/ENOMEM/tiny-buffer */
     if(!mem || memlen < DILL_STACK_MIN) {    /* ref/README reading 13 */
         errno = ENOMEM;
         return NULL;
     }
+    /* spine: go_mem/stack-in-buffer */
+    /* spine: go_mem/example-16KiB-many */
+    /* spine: bundle_go_mem/stack-in-buffer */
     return dill_stack_place(mem, memlen, false);
 }
 
