@@ -10,4 +10,8 @@ extern const int dill_bundle_type;
  * errno EBADF or ENOTSUP. */
 int dill_bundle_adopt(int h, struct dill_cr *cr);
 
+/* Takes an ending coroutine out of its bundle; when it was the last one,
+ * the bundle's waiters wake. */
+void dill_bundle_remove(struct dill_bundle *b, struct dill_cr *cr);
+
 #endif

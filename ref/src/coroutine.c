@@ -59,7 +59,11 @@ int dill_go_prologue(void **ctx, void **sp, void *mem, size_t memlen,
     return h;
 }
 
+/* The coroutine's function returned: it leaves its bundle, then ends. */
 void dill_go_epilogue(void) {
+    struct dill_cr *self = dill_self();
+    if(self->bundle)
+        dill_bundle_remove(self->bundle, self);
     dill_exit();
 }
 

@@ -77,6 +77,8 @@ int dill_fd_track(int fd) {
 
 /* Makes sure the epoll set reports `dir` on `fd`.  Errors and hang-ups
  * are always reported, whatever the mask. */
+static void dill_poll(int timeout_ms);
+
 static int dill_fd_register(int fd, struct dill_fdinfo *info,
       enum dill_direction dir) {
     uint32_t want = info->events | EPOLLET |
@@ -87,6 +89,8 @@ static int dill_fd_register(int fd, struct dill_fdinfo *info,
         poller.epfd = epoll_create1(EPOLL_CLOEXEC);
         if(poller.epfd < 0)
             return -1;
+        /* from now on the scheduler waits here, fd events and all */
+        dill_sched_wait_with(dill_poll);
     }
     struct epoll_event ev = {.events = want, .data.fd = fd};
     /* ADD where we think it is new, MOD where we think it is there; the
@@ -201,7 +205,8 @@ void dill_fd_notify(int fd, enum dill_direction dir) {
         dill_fd_wake(&poller.fds[fd], dir);
 }
 
-void dill_poll(int timeout_ms) {
+/* The scheduler's wait once this thread watches an fd (runtime.h). */
+static void dill_poll(int timeout_ms) {
     /* A look that may not sleep can only wake fd waiters: without any, it
      * would be a syscall for nothing (the scheduler looks often). */
     if(timeout_ms == 0 && poller.waiting == 0)

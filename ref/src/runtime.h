@@ -77,11 +77,12 @@ struct dill_ctx *dill_start(struct dill_cr *cr);
 /* Ends the running coroutine for good. */
 __attribute__((noreturn)) void dill_exit(void);
 
-/* The poller (poller.c) runs one round: waits at most timeout_ms (-1: no
- * limit) for file descriptor events and wakes their waiters. */
-void dill_poll(int timeout_ms);
-
-/* Bundle bookkeeping when one of its coroutines ends (bundle.c). */
-void dill_bundle_remove(struct dill_bundle *b, struct dill_cr *cr);
+/* How the scheduler waits while no coroutine is ready: one round of at
+ * most timeout_ms (-1: no limit), ended by an event that wakes someone, or
+ * by the time, after which the scheduler fires the timers due.  Until the
+ * thread's poller hands in its round (poller.c, once it watches an fd), a
+ * round is a plain sleep: only a timer can end it.  So the scheduler
+ * names no module above it. */
+void dill_sched_wait_with(void (*round)(int timeout_ms));
 
 #endif

@@ -5,6 +5,8 @@
  * the scheduler sleeps in the poller until the earliest timer. */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "libdill.h"
 #include "runtime.h"
@@ -40,9 +42,19 @@ struct dill_sched {
     struct dill_list timers;    /* blocked coroutines with a deadline, by expiry */
     unsigned busy_switches;     /* switches since the poller and timers were
                                    last looked at */
+    void (*wait_round)(int timeout_ms);   /* see dill_sched_wait_with() */
 };
 
 static _Thread_local struct dill_sched sched;
+
+/* The wait of a thread whose poller watches no fd yet: nothing but a timer
+ * can end it.  A round that may not sleep has nothing to look at. */
+static void dill_sleep_round(int timeout_ms) {
+    if(timeout_ms > 0)
+        poll(NULL, 0, timeout_ms);
+    else if(timeout_ms < 0)
+        pause();
+}
 
 /* Once per thread; out of line, so that the compiler does not prepare its
  * work on every switch. */
@@ -54,6 +66,7 @@ static __attribute__((noinline, cold)) struct dill_sched *dill_sched_init(void) 
     dill_list_init(&sched.main.timer);
     dill_list_init(&sched.main.waiting);
     sched.current = &sched.main;
+    sched.wait_round = dill_sleep_round;
     return &sched;
 }
 
@@ -61,6 +74,10 @@ static inline struct dill_sched *dill_sched(void) {
     if(__builtin_expect(!sched.current, 0))
         return dill_sched_init();
     return &sched;
+}
+
+void dill_sched_wait_with(void (*round)(int timeout_ms)) {
+    dill_sched()->wait_round = round;
 }
 
 struct dill_cr *dill_self(void) {
@@ -203,11 +220,11 @@ static void dill_timer_fire(struct dill_sched *s) {
 static __attribute__((noinline)) void dill_next_poll(struct dill_sched *s) {
     if(dill_list_empty(&s->ready)) {
         do {
-            dill_poll(dill_timer_timeout(s));
+            s->wait_round(dill_timer_timeout(s));
             dill_timer_fire(s);
         } while(dill_list_empty(&s->ready));
     } else {
-        dill_poll(0);
+        s->wait_round(0);
         dill_timer_fire(s);
     }
     s->busy_switches = 0;
@@ -344,8 +361,6 @@ struct dill_ctx *dill_start(struct dill_cr *cr) {
 void dill_exit(void) {
     struct dill_sched *s = dill_sched();
     struct dill_cr *self = s->current;
-    if(self->bundle)
-        dill_bundle_remove(self->bundle, self);
     s->finished = self;
     struct dill_cr *next = dill_next(s);
     s->from = self;
