@@ -6,7 +6,15 @@ Each seed is written from a readable description below, so a reader sees what
 it exercises; `dillspec-fuzz-print` prints handles and differential seeds back
 as call programs.  Run it again after changing a description: the files are
 its output and are committed with it.
+
+`make_seeds.py --canonical [HARNESS...]` rewrites the committed call programs
+(regressions and merged inputs of handles and differential) so that each
+operation's first byte is below FZ_NOPS: fz_decode takes it modulo FZ_NOPS,
+and a program in that form means the same once an operation is added.  Run it
+on inputs found before the count grows (ci/fuzz --merge runs it); merged
+inputs are renamed to the SHA-1 of their content, as libFuzzer names them.
 """
+import hashlib
 import os
 import re
 import sys
@@ -248,7 +256,31 @@ def write(harness, seeds):
             f.write(data)
 
 
+def canonical(harnesses):
+    for h in harnesses:
+        if h not in ("handles", "differential"):
+            continue
+        for sub in ("regressions", "merged"):
+            d = os.path.join(ROOT, h, sub)
+            if not os.path.isdir(d):
+                continue
+            for name in sorted(os.listdir(d)):
+                path = os.path.join(d, name)
+                with open(path, "rb") as f:
+                    data = bytearray(f.read())
+                for i in range(0, len(data) - 4, 5):
+                    data[i] %= H["FZ_NOPS"]
+                if sub == "merged":
+                    os.remove(path)
+                    path = os.path.join(d, hashlib.sha1(data).hexdigest())
+                with open(path, "wb") as f:
+                    f.write(data)
+    return 0
+
+
 def main():
+    if sys.argv[1:2] == ["--canonical"]:
+        return canonical(sys.argv[2:] or ["handles", "differential"])
     write("handles", HANDLES)
     write("differential", HANDLES)
     write("iolist", IOLIST)
