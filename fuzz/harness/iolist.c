@@ -1,24 +1,34 @@
 /*
  * iolist - bsendl(3)/brecvl(3) with generated list shapes: loops anywhere,
  * `last` outside the list, non-zero iol_rsvd anywhere, NULL bases, zero
- * lengths, NULL first or last.
+ * lengths, NULL first or last; valid lists small or large (past libdill's
+ * 1984-byte receive buffer), and valid lists on calls that must fail (too
+ * few bytes, the peer done, the peer gone).
  *
  * Oracle: EINVAL exactly when the list is malformed as the pages define it
  * ("If last->iol_next is not NULL. If first and last don't belong to the
  * same list. If there's a loop in the list. If iol_rsvd of any item is
  * non-zero."), plus the readings ref/README.md gives (NULL first or last,
- * and a NULL base with a non-zero length when sending, are EINVAL); the
- * caller's list exactly as it was after every call ("once the function
- * returns the list is guaranteed to be the same as before the call"); and
- * for a valid list, the bytes received equal the bytes sent, NULL-based
- * items skipping theirs.
+ * and a NULL base with a non-zero length when sending, are EINVAL); for a
+ * valid list, success, or the failure the situation calls for (ETIMEDOUT,
+ * EPIPE, EPIPE or ECONNRESET); the caller's list exactly as it was after
+ * every call, failed or not ("once the function returns the list is
+ * guaranteed to be the same as before the call"), keyed
+ * <fn>/list/modified-after-<errno|success>; and for a valid list that went
+ * through, every byte at its position (<fn>/data/corrupt, with the
+ * offset), NULL-based items skipping theirs, and none written outside the
+ * items (<fn>/data/overrun).
  *
- * Each operation: 1 byte of direction and item count, then 4 bytes per
- * item (length, base, next, reserved) and 2 bytes naming first and last.
+ * Each operation: 1 byte (bit 0: sending; bits 1-3: item count - 1; bit 4:
+ * large, each item's length times 64; bits 5-6: what the peer does to a
+ * valid list's call: 0 its part, 1 too few bytes, 2 ipc_done, 3 hclose),
+ * then 4 bytes per item (length, base, next, reserved) and 2 bytes naming
+ * first and last.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libdill.h>
@@ -30,16 +40,22 @@ const char fz_harness[] = "iolist";
 
 #define MAX_ITEMS 8
 #define MAX_LEN 64
+#define LARGE 64                 /* a large item's length is its code times this */
+#define STRIDE (MAX_LEN * LARGE + 64)  /* each item's room, a gap after it */
 #define MAX_CALLS 8
+#define GAP_BYTE 0xA5
+
+enum peer { PEER_SENDS, PEER_SHORT, PEER_DONE, PEER_CLOSED };
 
 struct shape {
     int n;                              /* items in use; item n is a stray */
     struct iolist items[MAX_ITEMS + 1];
     struct iolist *first, *last;
     bool sending;
+    enum peer peer;
 };
 
-static uint8_t space[(MAX_ITEMS + 1) * MAX_LEN];
+static uint8_t space[(MAX_ITEMS + 1) * STRIDE];
 
 static struct iolist *pick(struct shape *s, uint8_t b) {
     switch(b % 12) {
@@ -53,11 +69,13 @@ static void decode(struct fz_in *in, struct shape *s) {
     uint8_t head = fz_u8(in);
     s->sending = head & 1;
     s->n = 1 + (head >> 1) % MAX_ITEMS;
+    s->peer = (enum peer)(head >> 5 & 3);
+    size_t scale = (head & 16) ? LARGE : 1;
     for(int i = 0; i <= MAX_ITEMS; i++) {
         struct iolist *it = &s->items[i];
         uint8_t len = fz_u8(in), base = fz_u8(in), next = fz_u8(in), rsvd = fz_u8(in);
-        it->iol_len = len % MAX_LEN;
-        it->iol_base = base % 5 == 0 ? NULL : space + i * MAX_LEN;
+        it->iol_len = len % MAX_LEN * scale;
+        it->iol_base = base % 5 == 0 ? NULL : space + i * STRIDE;
         /* Mostly the natural chain; sometimes anything, loops included. */
         it->iol_next = next < 200 ? (i + 1 < s->n ? &s->items[i + 1] : NULL)
                                   : pick(s, next);
@@ -106,51 +124,117 @@ static const char *malformed(const struct shape *s, size_t *total) {
     return null_base ? "null-base" : NULL;
 }
 
+/* The byte at position `pos` of what one call moves: a hash, so that a
+ * byte shifted, repeated or dropped is a wrong byte. */
 static uint8_t pattern(size_t pos) {
-    return (uint8_t)(pos * 11 + 3);
+    uint32_t x = (uint32_t)pos * 0x9E3779B1u;
+    return (uint8_t)((x ^ x >> 15) >> 24);
 }
 
-/* Fills the send buffers of a valid list with the pattern, in order. */
-static void fill(struct shape *s) {
+/* The item after `it` in a valid list, NULL past `last`. */
+static struct iolist *next_item(const struct shape *s, const struct iolist *it) {
+    return it == s->last ? NULL : it->iol_next;
+}
+
+/* Sending: the pattern into the items.  Receiving: each item's bytes made
+ * unlike the pattern's, and all the rest of each item's room the gap's
+ * byte, so that a byte not written, or written astray, shows. */
+static void prepare(struct shape *s) {
+    memset(space, GAP_BYTE, sizeof(space));
     size_t pos = 0;
-    for(struct iolist *it = s->first; it; it = it->iol_next) {
+    for(struct iolist *it = s->first; it; pos += it->iol_len, it = next_item(s, it))
         for(size_t k = 0; it->iol_base && k < it->iol_len; k++)
-            ((uint8_t *)it->iol_base)[k] = pattern(pos + k);
-        pos += it->iol_len;
-        if(it == s->last)
-            break;
-    }
+            ((uint8_t *)it->iol_base)[k] = (uint8_t)(s->sending ? pattern(pos + k)
+                                                                : ~pattern(pos + k));
 }
 
+/* After a receive: every byte of every item at its position, and nothing
+ * written beyond an item or into a NULL-based one's room. */
 static void check_received(struct shape *s) {
     size_t pos = 0;
-    for(struct iolist *it = s->first; it; it = it->iol_next) {
+    for(struct iolist *it = s->first; it; pos += it->iol_len, it = next_item(s, it))
         for(size_t k = 0; it->iol_base && k < it->iol_len; k++)
             if(((uint8_t *)it->iol_base)[k] != pattern(pos + k))
-                fz_finding("brecvl/valid/wrong-bytes", "byte %zu differs", pos + k);
-        pos += it->iol_len;
-        if(it == s->last)
-            break;
+                fz_finding("brecvl/data/corrupt", "stream byte %zu (item %d, byte "
+                    "%zu) is not the byte sent", pos + k, (int)(it - s->items), k);
+    for(int i = 0; i <= MAX_ITEMS; i++) {
+        const struct iolist *it = &s->items[i];
+        size_t from = it->iol_base ? it->iol_len : 0;
+        for(size_t k = from; k < STRIDE; k++)
+            if(space[i * STRIDE + k] != GAP_BYTE)
+                fz_finding("brecvl/data/overrun", "byte %zu of item %d's room, "
+                    "past its %zu bytes, was written", k, i, from);
     }
 }
 
-/* A malformed list's key names its shape: "brecvl/last-has-next/succeeded". */
-static void expect(const char *fn, const char *why, int rc, int err) {
-    char key[64];
-    bool bad = why != NULL;
-    if(bad && (rc != -1 || err != EINVAL)) {
+/* Whether a valid list skips bytes when receiving (a NULL base with a
+ * length).  Such a call is named apart, as a target may treat skipping
+ * apart ("brecvl/short-null-base/succeeded"), and so is one whose last item
+ * is empty ("-ends-empty"): a target that waits until no item is left may
+ * wait on it. */
+static bool skips(const struct shape *s) {
+    for(struct iolist *it = s->first; it; it = next_item(s, it))
+        if(!it->iol_base && it->iol_len)
+            return true;
+    return false;
+}
+
+/* What a valid list's call must give when the peer does `peer`. */
+static const char *situation(const struct shape *s, int *want) {
+    static const char *names[] = {"valid", "short", "peer-done", "peer-closed"};
+    static const int errs[] = {0, ETIMEDOUT, EPIPE, ECONNRESET};
+    static char name[48];
+    *want = errs[s->peer];
+    snprintf(name, sizeof(name), "%s%s%s", names[s->peer],
+        s->last->iol_len == 0 ? "-ends-empty" : "",
+        !s->sending && skips(s) ? "-null-base" : "");
+    return name;
+}
+
+/* A malformed list's key names its shape: "brecvl/last-has-next/succeeded";
+ * a valid one's the peer's part: "brecvl/short/succeeded". */
+static void expect(const char *fn, const char *why, const char *sit, int want,
+        int rc, int err) {
+    char key[96];
+    if(why && (rc != -1 || err != EINVAL)) {
         snprintf(key, sizeof(key), "%s/%s/%s", fn, why, rc == -1 ? dc_errname(err) : "succeeded");
         fz_finding(key, "a malformed list (%s) must give EINVAL", why);
     }
-    if(!bad && rc != 0) {
-        snprintf(key, sizeof(key), "%s/valid/%s", fn, dc_errname(err));
-        fz_finding(key, "a valid list must be sent or received");
+    if(why)
+        return;
+    /* A gone peer may show as either (brecv(3), bsend(3)). */
+    bool ok = want == 0 ? rc == 0 : rc == -1 &&
+        (err == want || (want == ECONNRESET && err == EPIPE));
+    if(!ok) {
+        snprintf(key, sizeof(key), "%s/%s/%s", fn, sit, rc == -1 ? dc_errname(err) : "succeeded");
+        fz_finding(key, "a valid list (%s) must give %s", sit,
+            want ? dc_errname(want) : "success");
     }
 }
 
-static void one_call(struct shape *s, const int pair[2]) {
+/* The peer's part before the call: for a receive, the bytes (all, or all
+ * but the last when too few), then its ipc_done or hclose; for a send, its
+ * hclose (or this end's ipc_done). */
+static void play_peer(struct shape *s, int pair[2], size_t total) {
+    static uint8_t wire[(MAX_ITEMS + 1) * MAX_LEN * LARGE];
+    size_t n = s->peer == PEER_SENDS ? total : total / 2;
+    if(!s->sending) {
+        for(size_t i = 0; i < n; i++)
+            wire[i] = pattern(i);
+        if(bsend(pair[0], wire, n, 0) != 0)
+            fz_finding("bsend/setup/failed", "could not send %zu bytes", n);
+    }
+    if(s->peer == PEER_DONE && ipc_done(pair[0], 0) != 0)
+        fz_finding("ipc_done/setup/failed", "%s", dc_errname(errno));
+    if(s->peer == PEER_CLOSED) {
+        hclose(s->sending ? pair[1] : pair[0]);
+        pair[s->sending ? 1 : 0] = -1;
+    }
+}
+
+static void one_call(struct shape *s, int pair[2]) {
     struct iolist before[MAX_ITEMS + 1];
-    static uint8_t wire[(MAX_ITEMS + 1) * MAX_LEN];
+    static uint8_t wire[(MAX_ITEMS + 1) * MAX_LEN * LARGE];
     size_t total = 0;
     const char *why = malformed(s, &total);
     bool bad = why != NULL;
@@ -161,36 +245,41 @@ static void one_call(struct shape *s, const int pair[2]) {
     snprintf(crash, sizeof(crash), "%s/%s/crash", fn, why ? why : "valid");
     if(bad && fz_known(crash))
         return;
+    /* A failure the peer causes needs bytes to fail on. */
+    if(bad || total == 0 || (s->sending && s->peer == PEER_SHORT))
+        s->peer = PEER_SENDS;
+    int want = 0;
+    const char *sit = bad ? why : situation(s, &want);   /* a malformed list may loop */
+    if(!bad)                     /* a malformed list may loop */
+        prepare(s);
+    if(!bad)
+        play_peer(s, pair, total);
     memcpy(before, s->items, sizeof(before));
     int rc, err;
     if(s->sending) {
-        if(!bad)                 /* a malformed list may loop */
-            fill(s);
         rc = bsendl(pair[0], s->first, s->last, 0);
-        err = errno;
     } else {
-        for(size_t i = 0; !bad && i < total; i++)
-            wire[i] = pattern(i);
-        if(!bad && bsend(pair[0], wire, total, 0) != 0)
-            fz_finding("bsend/setup/failed", "could not send %zu bytes", total);
         rc = brecvl(pair[1], s->first, s->last, 0);
-        err = errno;
     }
-    if(memcmp(before, s->items, sizeof(before)) != 0)
-        fz_finding(s->sending ? "bsendl/list/modified" : "brecvl/list/modified",
-            "the caller's list differs after the call");
-    expect(fn, why, rc, err);
+    err = errno;
+    if(memcmp(before, s->items, sizeof(before)) != 0) {
+        char key[64];
+        snprintf(key, sizeof(key), "%s/list/modified-after-%s", fn,
+            rc == -1 ? dc_errname(err) : "success");
+        fz_finding(key, "the caller's list differs after the call");
+    }
+    expect(fn, why, sit, want, rc, err);
     if(bad || rc != 0)
         return;
-    if(s->sending) {
-        if(brecv(pair[1], wire, total, 0) != 0)
-            fz_finding("bsendl/valid/lost", "the bytes sent did not arrive");
-        for(size_t i = 0; i < total; i++)
-            if(wire[i] != pattern(i))
-                fz_finding("bsendl/valid/wrong-bytes", "byte %zu differs", i);
-    } else {
+    if(!s->sending) {
         check_received(s);
+        return;
     }
+    if(brecv(pair[1], wire, total, 0) != 0)
+        fz_finding("bsendl/data/missing", "the %zu bytes sent did not arrive", total);
+    for(size_t i = 0; i < total; i++)
+        if(wire[i] != pattern(i))
+            fz_finding("bsendl/data/corrupt", "stream byte %zu is not the byte sent", i);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -204,8 +293,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct shape s;
         decode(&in, &s);
         one_call(&s, pair);
-        hclose(pair[0]);
-        hclose(pair[1]);
+        for(int i = 0; i < 2; i++)
+            if(pair[i] >= 0)
+                hclose(pair[i]);
     }
     fz_check_fds(fds, "every pair was closed");
     return 0;

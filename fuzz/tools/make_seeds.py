@@ -120,15 +120,21 @@ HANDLES = {
         op("pair", 0), *[op("bsend", 0, length=255) for _ in range(40)], op("ipc_close", 0)),
 }
 
-# iolist: head byte (bit 0: sending; the rest: item count - 1), then nine
-# items of (len, base, next, rsvd), then first and last.
+# iolist: head byte (bit 0: sending; bits 1-3: item count - 1; bit 4:
+# large items, 64 times the length; bits 5-6: what the peer does: 0 its
+# part, 1 too few bytes, 2 ipc_done, 3 hclose), then nine items of (len,
+# base, next, rsvd), then first and last.
+PEER = {"sends": 0, "short": 1, "done": 2, "closed": 3}
+
+
 def item(length=8, base=1, nxt=0, rsvd=0):
     return bytes([length, base, nxt, rsvd])
 
 
-def iolist_call(sending, n, items, first=0, last=0):
+def iolist_call(sending, n, items, first=0, last=0, large=False, peer="sends"):
     items = list(items) + [item()] * (9 - len(items))
-    return bytes([(n - 1) << 1 | sending]) + b"".join(items) + bytes([first, last])
+    head = (n - 1) << 1 | sending | large << 4 | PEER[peer] << 5
+    return bytes([head]) + b"".join(items) + bytes([first, last])
 
 
 IOLIST = {
@@ -144,6 +150,22 @@ IOLIST = {
         iolist_call(0, 2, [item(), item()], last=210),
     "null-base-send": iolist_call(1, 2, [item(base=0), item()]) +
         iolist_call(0, 1, [item(0, base=0)]),
+    # Past libdill's 1984-byte receive buffer, NULL bases and zero-length
+    # items in the middle of 3+ items, on calls that succeed and calls that
+    # fail: the bytes and the list are checked either way.
+    "large-with-holes": iolist_call(0, 5, [item(40), item(0), item(33, base=0),
+            item(0, base=0), item(50)], large=True) +
+        iolist_call(1, 5, [item(40), item(0, base=0), item(33), item(0), item(50)],
+            large=True) +
+        iolist_call(0, 5, [item(40), item(0), item(33, base=0), item(0), item(50)],
+            large=True, peer="short") +
+        iolist_call(0, 4, [item(9), item(30, base=0), item(0), item(5)], peer="short") +
+        iolist_call(0, 4, [item(9), item(30, base=0), item(0), item(5)],
+            large=True, peer="done") +
+        iolist_call(0, 3, [item(9), item(0, base=0), item(7)], peer="closed") +
+        iolist_call(1, 4, [item(9), item(0, base=0), item(20), item(0)], large=True,
+            peer="closed") +
+        iolist_call(1, 3, [item(9), item(0), item(20)], peer="done"),
 }
 
 # address: (action, component, component) triples; actions: listen,
