@@ -158,6 +158,26 @@ static const char *outcome(const struct fz_step *s) {
          : s->outcome == FZ_SKIPPED ? "skipped" : dc_errname(s->err);
 }
 
+/* Whether a receive of operation `op` skips bytes (a NULL base with a
+ * length): a brecv's NULL buffer, an item of the list a brecvl's or a
+ * transfer's receive passes (program.h). */
+static bool skips(const struct fz_op *op, bool list) {
+    struct fz_item it[FZ_LIST_MAX];
+    size_t span, len = op->len;
+    unsigned shape = op->flags;
+    if(op->code == FZ_OP_TRANSFER) {
+        len = fz_transfer_size(op->len_code) / (1 + op->b % 4u);
+        shape = op->b >> 2;
+    } else if(!list) {
+        return (op->flags & FZ_FLAG_SKIP) != 0;
+    }
+    int n = fz_list_shape(len, shape, true, it, &span);
+    for(int i = 0; i < n; i++)
+        if(it[i].null && it[i].len)
+            return true;
+    return false;
+}
+
 /* The call a step made, NULL-buffer receives named apart (a target may
  * treat skipping differently from receiving), and calls on a connection
  * where ipc_sendfd or ipc_recvfd failed named apart (what follows such a
@@ -165,9 +185,9 @@ static const char *outcome(const struct fz_step *s) {
 static const char *call_name(const struct fz_program *prog, const struct fz_step *s) {
     static char name[48];
     const struct fz_op *op = s->op < prog->n ? &prog->ops[s->op] : NULL;
+    bool receive = s->code == FZ_OP_BRECV || s->code == FZ_OP_BRECVL;
     snprintf(name, sizeof(name), "%s%s%s", fz_op_name((enum fz_opcode)s->code),
-        op && (int)op->code == s->code && (op->code == FZ_OP_BRECV || op->code == FZ_OP_BRECVL)
-            && (op->flags & FZ_FLAG_SKIP) ? "-null-buffer" : "",
+        op && receive && skips(op, s->code == FZ_OP_BRECVL) ? "-null-buffer" : "",
         s->after_fd ? "-after-fd-call-failure" : "");
     return name;
 }
@@ -178,16 +198,25 @@ static void compare(const struct fz_program *prog, const struct fz_trace *ours,
     for(int i = 0; i < n; i++) {
         const struct fz_step *a = &ours->steps[i], *b = &theirs->steps[i];
         bool same_outcome = a->outcome == b->outcome && a->err == b->err;
-        if(same_outcome && a->sum == b->sum && a->after_fd == b->after_fd)
+        if(same_outcome && a->sum == b->sum && a->after_fd == b->after_fd &&
+                a->list == b->list)
             continue;
         if(!same_outcome && a->open && b->open)
             return;   /* both as the pages allow */
         char key[160], theirs_out[24];
         snprintf(theirs_out, sizeof(theirs_out), "%s", outcome(b));
-        const char *what = a->sum != b->sum && a->outcome == b->outcome ? "bytes" : NULL;
-        snprintf(key, sizeof(key), "%s/%s~%s",
-            call_name(prog, a), what ? what : outcome(a),
-            what ? what : theirs_out);
+        /* The same outcome: what differs is the bytes received, the
+         * descriptors passed (calls_fd.c), or the caller's list after. */
+        bool fd_call = a->code == FZ_OP_SENDFD || a->code == FZ_OP_RECVFD;
+        const char *what = !same_outcome ? NULL
+            : a->list != b->list ? (a->list ? "list-modified~list-unchanged"
+                                            : "list-unchanged~list-modified")
+            : a->sum != b->sum ? (fd_call ? "fd~fd" : "bytes~bytes") : NULL;
+        if(what)
+            snprintf(key, sizeof(key), "%s/%s", call_name(prog, a), what);
+        else
+            snprintf(key, sizeof(key), "%s/%s~%s", call_name(prog, a), outcome(a),
+                theirs_out);
         fz_finding(key, "step %d (program op %d) diverges", i, a->op);
         return;   /* known: later steps follow from a different state */
     }

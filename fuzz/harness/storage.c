@@ -244,8 +244,10 @@ static void act_exchange(uint8_t c) {
         out[i] = (uint8_t)(c + i * 17);
     must(bsend(objs[o].h, out, sizeof(out), 0) == 0, "bsend/mem-object/failed");
     must(brecv(objs[objs[o].peer].h, in, sizeof(in), 0) == 0, "brecv/mem-object/failed");
-    if(memcmp(in, out, sizeof(in)) != 0)
-        fz_finding("brecv/mem-object/wrong-bytes", "the bytes differ");
+    for(size_t i = 0; i < sizeof(in); i++)
+        if(in[i] != out[i])
+            fz_finding("brecv/data/corrupt", "byte %zu of 16 through a _mem object: "
+                "0x%02x where 0x%02x was sent", i, in[i], out[i]);
 }
 
 /* NULL storage: -1 with EINVAL, never a crash, no handle, no fd (counted

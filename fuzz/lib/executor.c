@@ -45,6 +45,7 @@ static void step(struct fz_run *r, const struct fz_op *op) {
     case FZ_OP_YIELD: fz_op_yield(r, op); break;
     case FZ_OP_SENDFD: fz_op_sendfd(r, op); break;
     case FZ_OP_RECVFD: fz_op_recvfd(r, op); break;
+    case FZ_OP_TRANSFER: fz_op_transfer(r, op); break;
     default: break;
     }
 }

@@ -29,9 +29,11 @@ struct fz_step {
     int8_t outcome;     /* -1 failed, 0 returned 0, 1 returned a handle,
                            FZ_SKIPPED: not run (a poisoned handle) */
     int32_t err;        /* errno when it failed */
-    uint32_t sum;       /* checksum of bytes received, 0 otherwise */
+    uint32_t sum;       /* checksum of bytes received; for a transfer and
+                           fd passing, 0 or what was wrong (calls_*.c) */
     int8_t after_fd;    /* the connection had a failed ipc_sendfd/ipc_recvfd */
     int8_t open;        /* the pages allow this outcome and another (judge.c) */
+    int8_t list;        /* the call changed the caller's iolist */
 };
 
 #define FZ_SKIPPED 2
@@ -39,8 +41,9 @@ struct fz_step {
 struct fz_trace {
     int n;
     /* An operation records up to three steps (ipc_fromfd's two calls, a
-     * coroutine closed before its connection), the teardown one a slot. */
-    struct fz_step steps[FZ_MAX_OPS * 3 + FZ_NSLOTS];
+     * coroutine closed before its connection), a transfer up to six, the
+     * teardown one a slot. */
+    struct fz_step steps[FZ_MAX_OPS * 3 + FZ_MAX_TRANSFERS * 6 + FZ_NSLOTS];
 };
 
 /* Runs `prog`; `trace` may be NULL in FZ_ORACLE mode.  Every object the

@@ -26,9 +26,10 @@ void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
 
 static void record(struct fz_run *r, int rc, int err, bool open) {
     const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
+    r->step = NULL;
     if(!r->trace || r->trace->n == room)
         return;
-    struct fz_step *s = &r->trace->steps[r->trace->n++];
+    struct fz_step *s = r->step = &r->trace->steps[r->trace->n++];
     s->op = (int16_t)r->op;
     s->code = (int8_t)r->code;
     s->outcome = (int8_t)(rc == -1 ? -1 : rc == 0 ? 0 : 1);
@@ -36,6 +37,7 @@ static void record(struct fz_run *r, int rc, int err, bool open) {
     s->sum = 0;
     s->after_fd = r->after_fd;
     s->open = open;
+    s->list = false;
 }
 
 static bool allowed_errno(const struct fz_expect *x, int err) {
@@ -91,9 +93,7 @@ bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
 }
 
 void fz_skip_step(struct fz_run *r) {
-    if(!r->trace)
-        return;
     record(r, 0, 0, false);
-    if(r->trace->n > 0)
-        r->trace->steps[r->trace->n - 1].outcome = FZ_SKIPPED;
+    if(r->step)
+        r->step->outcome = FZ_SKIPPED;
 }

@@ -136,38 +136,20 @@ void fz_set_slot(struct fz_run *r, int s, enum fz_kind kind, int h, void *mem) {
         .addr = FZ_NONE, .cell = FZ_NONE, .mem = mem};
 }
 
-/* Whether bytes [from, from + len) of what `e` receives include one that
- * carries an fd: only ipc_recvfd may take such a byte (spec/ipc_sendfd.md:
- * "It must be matched to an ipc_sendfd at the same point of the byte
- * stream"), so the executor never lets a plain receive cross one. */
-bool fz_fd_ahead(const struct fz_run *r, const struct fz_ep *e, uint32_t from,
-        size_t len) {
+/* The fd the peer of `e` sent with a byte in [from, from + len) of what
+ * `e` receives (len SIZE_MAX: anywhere from `from` on), NULL if none: only
+ * ipc_recvfd may take such a byte (spec/ipc_sendfd.md: "It must be matched
+ * to an ipc_sendfd at the same point of the byte stream"), so the executor
+ * never lets a plain receive cross one. */
+const struct fz_sent_fd *fz_fd_ahead(const struct fz_run *r, const struct fz_ep *e,
+        uint32_t from, size_t len) {
     if(e->peer == FZ_NONE)
-        return false;
+        return NULL;
     const struct fz_ep *p = &r->eps[e->peer];
     for(int i = 0; i < p->nfds; i++)
-        if(p->fdpos[i] >= from && (len == SIZE_MAX || p->fdpos[i] - from < len))
-            return true;
-    return false;
-}
-
-FZ_EVERY_BYTE void fz_fill_pattern(uint8_t *buf, size_t n, int ep, uint32_t pos) {
-    for(size_t i = 0; i < n; i++)
-        buf[i] = fz_pattern(ep, pos + (uint32_t)i);
-}
-
-FZ_EVERY_BYTE size_t fz_pattern_matches(const uint8_t *buf, size_t n, int ep,
-        uint32_t pos) {
-    size_t i = 0;
-    while(i < n && buf[i] == fz_pattern(ep, pos + (uint32_t)i))
-        i++;
-    return i;
-}
-
-FZ_EVERY_BYTE uint32_t fz_fnv1a(uint32_t sum, const uint8_t *buf, size_t n) {
-    for(size_t i = 0; i < n; i++)
-        sum = (sum ^ buf[i]) * 16777619u;
-    return sum;
+        if(p->fds[i].pos >= from && (len == SIZE_MAX || p->fds[i].pos - from < len))
+            return &p->fds[i];
+    return NULL;
 }
 
 /* Made once per address: every listen and connect names one. */

@@ -1,10 +1,12 @@
 /*
  * model.h - the executor's model of what a call program made (private to
- * the executor's files: executor.c, model.c, judge.c and the call families
- * calls_make.c, calls_stream.c, calls_coroutine.c, calls_close.c).
+ * the executor's files: executor.c, model.c, judge.c, data.c and the call
+ * families calls_make.c, calls_stream.c, calls_fd.c, calls_transfer.c,
+ * calls_coroutine.c, calls_close.c).
  *
- * Downhill only: model.c keeps the books and judge.c judges; the call
- * families use both, and nothing in model.c or judge.c calls a family.
+ * Downhill only: model.c keeps the books, judge.c judges and data.c makes
+ * and checks the bytes; the call families use them, and none of those
+ * three calls a family.
  *
  * Every object the program made sits in a slot; connection endpoints are
  * `struct fz_ep`s, peers of each other; a coroutine's view is a `struct fz_cell`.
@@ -17,6 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include <libdill.h>
 
 #include "executor.h"
 #include "fuzz.h"
@@ -39,6 +44,16 @@ enum fz_kind { FZ_EMPTY, FZ_LISTENER, FZ_CONN, FZ_COROUTINE, FZ_BUNDLE };
  * remove one when it closes the listener). */
 enum fz_addr_state { FZ_ADDR_FREE, FZ_ADDR_BOUND, FZ_ADDR_ASK };
 
+/* An fd this end sent: where in the stream, and which object it is (the
+ * receiver's fd must be the same: spec/ipc_sendfd.md, "pass an open file
+ * descriptor to the peer"). */
+#define FZ_MAX_FDS 8
+struct fz_sent_fd {
+    uint32_t pos;        /* the stream position of the byte that carries it */
+    dev_t dev;
+    ino_t ino;
+};
+
 /* One end of a connection. */
 struct fz_ep {
     int peer;            /* the other end, FZ_NONE while a connect awaits accept */
@@ -53,7 +68,7 @@ struct fz_ep {
     int busy_cell;       /* coroutine receiving on it, FZ_NONE if none */
     uint32_t sent, rcvd;
     int sends;
-    uint32_t fdpos[8];   /* stream positions of the bytes that carry an fd */
+    struct fz_sent_fd fds[FZ_MAX_FDS];   /* what this end sent with ipc_sendfd */
     int nfds;
 };
 
@@ -90,6 +105,9 @@ struct fz_run {
     int ncells;
     int last_closed;
     enum fz_addr_state addrs[FZ_NADDRS];
+    size_t transferred;  /* bytes moved by transfers, up to FZ_TRANSFER_BUDGET */
+    int transfers;
+    struct fz_step *step;   /* what the call judged last recorded, or NULL */
     /* A call did what the model ruled out (a known deviation, or any
      * mismatch in a trace): the model no longer knows the target's state,
      * so no call may wait without a deadline and nothing more is judged. */
@@ -109,9 +127,13 @@ struct fz_expect {
 #define FZ_MUST_FAIL(sit, ...) ((struct fz_expect){sit, false, true, {__VA_ARGS__}})
 #define FZ_EITHER(sit, ...) ((struct fz_expect){sit, true, true, {__VA_ARGS__}})
 
-/* The byte at position `pos` of the stream endpoint `ep` sends. */
+/* The byte at position `pos` of the stream endpoint `ep` sends: a hash of
+ * both, so that no stretch of one stream repeats another stretch of it or
+ * of another stream (a byte shifted, repeated or taken from the wrong
+ * stream is a wrong byte). */
 static inline uint8_t fz_pattern(int ep, uint32_t pos) {
-    return (uint8_t)(pos * 7u + (uint32_t)ep * 13u + (pos >> 8));
+    uint32_t x = (pos + (uint32_t)ep * 0x01000193u) * 0x9E3779B1u;
+    return (uint8_t)((x ^ x >> 15) >> 24);
 }
 
 /* Loops over every byte of a buffer are left out of the fuzzer's coverage
@@ -123,15 +145,53 @@ static inline uint8_t fz_pattern(int ep, uint32_t pos) {
 #define FZ_EVERY_BYTE
 #endif
 
+/* data.c: the bytes of the streams and the checks on them */
+
 /* `n` bytes of the stream `ep` sends, from position `pos`, into `buf`. */
 void fz_fill_pattern(uint8_t *buf, size_t n, int ep, uint32_t pos);
 
-/* How many of the `n` bytes at `buf` are the stream `ep` sends from `pos`
- * on before the first that is not (`n` if all are). */
-size_t fz_pattern_matches(const uint8_t *buf, size_t n, int ep, uint32_t pos);
-
 /* FNV-1a over `n` bytes, continuing from `sum`. */
 uint32_t fz_fnv1a(uint32_t sum, const uint8_t *buf, size_t n);
+
+/* The buffer of one send or receive: its items (program.h's list shapes)
+ * in `mem`, the iolist the call gets, and a copy of that list to hold it
+ * against after the call. */
+struct fz_buf {
+    uint8_t *mem;
+    size_t len, span;
+    int n;
+    struct fz_item items[FZ_LIST_MAX];
+    struct iolist iol[FZ_LIST_MAX], copy[FZ_LIST_MAX];
+};
+
+/* `len` bytes in the list fz_list_shape(len, shape, receiving) gives. */
+void fz_buf_list(struct fz_buf *b, uint8_t *mem, size_t len, unsigned shape,
+    bool receiving);
+/* `len` bytes in one item (a plain bsend or brecv), NULL when `null`. */
+void fz_buf_plain(struct fz_buf *b, uint8_t *mem, size_t len, bool null);
+/* Sending: the stream's bytes from `pos` on into the items. */
+void fz_buf_fill(struct fz_buf *b, int ep, uint32_t pos);
+/* Receiving: every item byte made unlike the byte due there, every gap
+ * byte a known value, so that a byte not written or written astray shows. */
+void fz_buf_prime(struct fz_buf *b, int ep, uint32_t pos);
+/* Whether a receive into it skips bytes (a NULL base with a length). */
+bool fz_buf_skips(const struct fz_buf *b);
+/* Whether the call changed the caller's list (iol_base, iol_len, iol_next
+ * or iol_rsvd of any item). */
+bool fz_buf_list_changed(const struct fz_buf *b);
+/* The caller's list after a call, whatever it returned (`rc`, `err`): the
+ * same as before (finding <fn>/list/modified-after-<errno|success> in
+ * FZ_ORACLE mode). */
+void fz_check_list(struct fz_run *r, enum dc_fn fn, const struct fz_buf *b,
+    int rc, int err);
+/* The same for a trace, in the step the call recorded. */
+void fz_note_list(struct fz_run *r, const struct fz_buf *b);
+/* After a receive that succeeded: every byte must be the stream `ep`'s
+ * from `pos` on, NULL items skipping theirs (finding <fn>/data/corrupt),
+ * and no byte outside the items written (<fn>/data/overrun).  Findings in
+ * FZ_ORACLE mode; returns 0, or what went wrong for a trace. */
+uint32_t fz_buf_check(struct fz_run *r, enum dc_fn fn, const struct fz_buf *b,
+    int ep, uint32_t pos);
 
 static inline bool fz_peer_alive(const struct fz_run *r, const struct fz_ep *e) {
     return e->peer == FZ_NONE ? !e->reset : r->eps[e->peer].open;
@@ -164,7 +224,8 @@ bool fz_resolve(struct fz_run *r, uint8_t v, int *h, int *slot);
 void fz_poison(int h);
 int fz_new_ep(struct fz_run *r);
 void fz_set_slot(struct fz_run *r, int s, enum fz_kind kind, int h, void *mem);
-bool fz_fd_ahead(const struct fz_run *r, const struct fz_ep *e, uint32_t from, size_t len);
+const struct fz_sent_fd *fz_fd_ahead(const struct fz_run *r, const struct fz_ep *e,
+    uint32_t from, size_t len);
 const char *fz_addr_path(int a);
 int fz_listener_on(struct fz_run *r, int a);
 bool fz_path_exists(const struct fz_run *r, int a);
@@ -182,12 +243,33 @@ void fz_op_accept(struct fz_run *r, const struct fz_op *op);
 void fz_make_pair(struct fz_run *r, const struct fz_op *op, bool fromfd);
 void fz_op_bundle(struct fz_run *r, const struct fz_op *op);
 
-/* calls_stream.c: bytestreams, fd passing and ipc_done */
+/* calls_stream.c: bytestreams and ipc_done */
+#define FZ_LIST_ROOM 4096   /* a send or receive op's buffer (program.h) */
 void fz_op_send(struct fz_run *r, const struct fz_op *op, bool list);
 void fz_op_recv(struct fz_run *r, const struct fz_op *op, bool list);
+void fz_op_done(struct fz_run *r, const struct fz_op *op);
+/* The connection operand `v` names (the call's handle in *h), or NULL with
+ * the expectation for a call on a handle that is none in *x; *skip when
+ * the operand names nothing to try. */
+struct fz_ep *fz_conn_operand(struct fz_run *r, uint8_t v, int *h,
+    struct fz_expect *x, bool *skip);
+/* What a send or receive of `len` bytes on `e` may do; *safe when it is
+ * sure to complete without waiting (so it may wait without a deadline). */
+struct fz_expect fz_send_expect(struct fz_run *r, const struct fz_ep *e,
+    size_t len, bool *safe);
+struct fz_expect fz_recv_expect(struct fz_run *r, const struct fz_ep *e,
+    size_t len, bool *safe);
+/* The model after a send of `len` bytes (an fd's byte when `fd_call`) or
+ * a receive that succeeded or failed. */
+void fz_account_send(struct fz_ep *e, bool ok, uint32_t len, bool fd_call);
+void fz_account_recv(struct fz_ep *e, bool ok, uint32_t len);
+
+/* calls_fd.c: fd passing */
 void fz_op_sendfd(struct fz_run *r, const struct fz_op *op);
 void fz_op_recvfd(struct fz_run *r, const struct fz_op *op);
-void fz_op_done(struct fz_run *r, const struct fz_op *op);
+
+/* calls_transfer.c: transfers across kernel buffers */
+void fz_op_transfer(struct fz_run *r, const struct fz_op *op);
 
 /* calls_coroutine.c: coroutines */
 void fz_op_go_recv(struct fz_run *r, const struct fz_op *op);

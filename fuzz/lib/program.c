@@ -20,6 +20,7 @@ void fz_decode(const uint8_t *data, size_t size, struct fz_program *prog) {
         op->b = data[i + 2];
         op->dl = (enum fz_deadline)(data[i + 3] & 3);
         op->flags = data[i + 3] >> 2;
+        op->len_code = data[i + 4];
         op->len = decode_len(data[i + 4]);
         if(op_absent(op->code))
             prog->n--;   /* a call the target does not provide: skipped */
@@ -35,7 +36,47 @@ static const char *names[FZ_NOPS] = {
     [FZ_OP_IPC_CLOSE] = "ipc_close", [FZ_OP_HCLOSE] = "hclose",
     [FZ_OP_GO_RECV] = "go(brecv -1)", [FZ_OP_BUNDLE] = "bundle",
     [FZ_OP_YIELD] = "yield", [FZ_OP_SENDFD] = "ipc_sendfd", [FZ_OP_RECVFD] = "ipc_recvfd",
+    [FZ_OP_TRANSFER] = "transfer",
 };
+
+size_t fz_transfer_size(uint8_t code) {
+    return code < 128 ? (size_t)(code + 1) * 64 : (size_t)(code - 127) * 4096;
+}
+
+/* The share of piece `i` of `pieces` in `len` bytes. */
+static size_t piece_len(size_t len, int i, int pieces, bool uneven) {
+    size_t even = len / (size_t)pieces;
+    if(!uneven || pieces == 1)
+        return i == pieces - 1 ? len - even * (size_t)(pieces - 1) : even;
+    size_t first = even / 8;
+    if(i == 0)
+        return first;
+    size_t rest = len - first, mid = rest / (size_t)(pieces - 1);
+    return i == pieces - 1 ? rest - mid * (size_t)(pieces - 2) : mid;
+}
+
+int fz_list_shape(size_t len, unsigned shape, bool receiving,
+        struct fz_item items[FZ_LIST_MAX], size_t *span) {
+    int pieces = (1 + (int)(shape % 4)) * ((shape & 32) ? 2 : 1);
+    bool odd_null = receiving && (shape & 2), holes = shape & 4,
+        uneven = shape & 8, null_holes = shape & 16;
+    int n = 0;
+    size_t at = 0;
+    for(int i = 0; i < pieces; i++) {
+        if(holes)
+            items[n++] = (struct fz_item){at, 0, null_holes};
+        at += FZ_LIST_GAP;
+        size_t k = piece_len(len, i, pieces, uneven);
+        bool middle = i > 0 && i < pieces - 1;
+        items[n++] = (struct fz_item){at, k,
+            (odd_null && i % 2) || (receiving && null_holes && middle)};
+        at += k;
+    }
+    if(holes)
+        items[n++] = (struct fz_item){at, 0, null_holes};
+    *span = at + FZ_LIST_GAP;
+    return n;
+}
 
 bool fz_absent(const char *fn) {
     const char *list = getenv("DILLSPEC_FUZZ_ABSENT");
@@ -77,6 +118,36 @@ static const char *deadline(enum fz_deadline dl) {
     return d[dl];
 }
 
+/* "[8, NULL 0, 8]": each item's length, NULL-based ones marked. */
+static void print_list(FILE *out, size_t len, unsigned shape, bool receiving) {
+    struct fz_item it[FZ_LIST_MAX];
+    size_t span;
+    int n = fz_list_shape(len, shape, receiving, it, &span);
+    fputc('[', out);
+    for(int i = 0; i < n; i++)
+        fprintf(out, "%s%s%zu", i ? ", " : "", it[i].null ? "NULL " : "", it[i].len);
+    fputc(']', out);
+}
+
+static void print_transfer(FILE *out, const struct fz_op *op) {
+    char a[16];
+    size_t size = fz_transfer_size((uint8_t)op->len_code), calls = 1 + op->b % 4u;
+    fprintf(out, "transfer(%s to its peer, %zu bytes: ", operand(op->a, a, sizeof(a)), size);
+    if(op->flags) {
+        fputs("bsendl ", out);
+        print_list(out, size, op->flags, false);
+    } else {
+        fputs("bsend", out);
+    }
+    fprintf(out, " in a coroutine; %zu x %s", calls, op->b >> 2 ? "brecvl " : "brecv");
+    for(size_t i = 0; (op->b >> 2) && i < calls; i++) {
+        size_t part = size / calls + (i == calls - 1 ? size % calls : 0);
+        fputs(i ? " " : "", out);
+        print_list(out, part, op->b >> 2, true);
+    }
+    fprintf(out, ", now()+%d)\n", FZ_TRANSFER_MS);
+}
+
 void fz_print(const struct fz_program *prog, FILE *out) {
     for(int i = 0; i < prog->n; i++) {
         const struct fz_op *op = &prog->ops[i];
@@ -100,15 +171,27 @@ void fz_print(const struct fz_program *prog, FILE *out) {
             fprintf(out, "%s%s() -> slot%d\n", names[op->code], mem,
                 op->a % FZ_NSLOTS);
             break;
-        case FZ_OP_BSEND: case FZ_OP_BRECV: case FZ_OP_BSENDL: case FZ_OP_BRECVL:
+        case FZ_OP_BSEND: case FZ_OP_BRECV:
             fprintf(out, "%s(%s, %zu bytes%s, %s)\n", names[op->code],
                 operand(op->a, a, sizeof(a)), op->len,
-                (op->flags & FZ_FLAG_SKIP) ? ", NULL buffer" : "",
+                op->code == FZ_OP_BRECV && (op->flags & FZ_FLAG_SKIP) ? ", NULL buffer" : "",
                 deadline(op->dl));
+            break;
+        case FZ_OP_BSENDL: case FZ_OP_BRECVL:
+            fprintf(out, "%s(%s, %zu bytes in ", names[op->code],
+                operand(op->a, a, sizeof(a)), op->len);
+            print_list(out, op->len, op->flags, op->code == FZ_OP_BRECVL);
+            fprintf(out, ", %s)\n", deadline(op->dl));
             break;
         case FZ_OP_SENDFD:
             fprintf(out, "ipc_sendfd(%s, %s, %s)\n", operand(op->a, a, sizeof(a)),
-                (op->flags & FZ_FLAG_SKIP) ? "-1" : "a pipe", deadline(op->dl));
+                (op->flags & FZ_FLAG_SKIP) ? "-1"
+                : (op->flags & FZ_FLAG_FD_ZERO) ? "a pipe's end as fd 0"
+                : (op->flags & FZ_FLAG_FD_HIGH) ? "a pipe's end as a high fd"
+                : "a pipe's end", deadline(op->dl));
+            break;
+        case FZ_OP_TRANSFER:
+            print_transfer(out, op);
             break;
         case FZ_OP_RECVFD:
         case FZ_OP_DONE: case FZ_OP_IPC_CLOSE:

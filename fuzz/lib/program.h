@@ -15,6 +15,47 @@
  * not a live handle of this program or is one of the wrong type: -1, 0,
  * INT_MAX, the number most recently closed, a large never-issued number,
  * INT_MIN, and "a live coroutine or bundle" and "a live listener".
+ *
+ * The bytes a program sends are not in it: the byte at position `pos` of
+ * what connection endpoint `ep` sends is fz_pattern(ep, pos), endpoints
+ * numbered in the order the program made them (two per pair, the
+ * connecting end before the accepted one), so a receiver knows every byte
+ * it must get.  A list's items are laid out by fz_list_shape (below).
+ *
+ * Per operation (a: byte 1, b: byte 2, flags: byte 3 >> 2, len: the length
+ * code decoded by fz_decode):
+ *
+ *   listen, listener_fromfd   a: the slot made, b: the address; flags bit 0:
+ *                             the _mem variant
+ *   connect                   a: the slot made, b: the address; deadline;
+ *                             flags bit 0: _mem
+ *   accept                    a: the listener operand, b: the slot made;
+ *                             deadline; flags bit 0: _mem
+ *   pair, fromfd, bundle      a: the first slot made (a pair fills the next
+ *                             free one too); flags bit 0: _mem
+ *   bsend, brecv              a: the connection; len bytes; deadline; brecv
+ *                             flags bit 1: a NULL buffer
+ *   bsendl, brecvl            as bsend/brecv, the bytes in the list
+ *                             fz_list_shape(len, flags, receiving) gives
+ *   done, ipc_close, recvfd   a: the operand; deadline
+ *   hclose                    a: the operand
+ *   go_recv                   a: the connection, b: the coroutine's slot: a
+ *                             coroutine receives one byte with deadline -1
+ *   yield                     len odd: msleep(now() + 1), even: yield()
+ *   sendfd                    a: the connection; deadline; the fd sent is a
+ *                             pipe's read end (flags bit 1: -1 instead; bit
+ *                             2: moved to fd 0 first; bit 3: to a high
+ *                             number, FZ_HIGH_FD or below)
+ *   transfer                  a: the sending end, which must have a peer in
+ *                             a slot: fz_transfer_size(len code) bytes sent
+ *                             by a coroutine with bsendl of the list
+ *                             fz_list_shape(size, flags, false) (flags 0: a
+ *                             plain bsend) while this coroutine receives
+ *                             them at the peer in 1 + b % 4 calls of equal
+ *                             parts (the last takes the remainder), each a
+ *                             brecvl of fz_list_shape(part, b >> 2, true)
+ *                             (b >> 2 == 0: a plain brecv); every call with
+ *                             deadline now() + FZ_TRANSFER_MS
  */
 #ifndef DILLSPEC_PROGRAM_H
 #define DILLSPEC_PROGRAM_H
@@ -29,16 +70,17 @@
 #define FZ_NADDRS 4
 
 enum fz_opcode {
-    FZ_OP_LISTEN, FZ_OP_CONNECT, FZ_OP_ACCEPT, FZ_OP_PAIR, FZ_OP_FROMFD, FZ_OP_LISTENER_FROMFD,
-    FZ_OP_BSEND, FZ_OP_BRECV, FZ_OP_BSENDL, FZ_OP_BRECVL, FZ_OP_DONE, FZ_OP_IPC_CLOSE,
-    FZ_OP_HCLOSE, FZ_OP_GO_RECV, FZ_OP_BUNDLE, FZ_OP_YIELD, FZ_OP_SENDFD, FZ_OP_RECVFD,
+    FZ_OP_LISTEN, FZ_OP_CONNECT, FZ_OP_ACCEPT, FZ_OP_PAIR, FZ_OP_FROMFD,
+    FZ_OP_LISTENER_FROMFD, FZ_OP_BSEND, FZ_OP_BRECV, FZ_OP_BSENDL, FZ_OP_BRECVL,
+    FZ_OP_DONE, FZ_OP_IPC_CLOSE, FZ_OP_HCLOSE, FZ_OP_GO_RECV, FZ_OP_BUNDLE,
+    FZ_OP_YIELD, FZ_OP_SENDFD, FZ_OP_RECVFD, FZ_OP_TRANSFER,
     FZ_NOPS
 };
 
 /* Special operand values, from 0xF8 up. */
 enum fz_special {
-    FZ_SP_MINUS_ONE = 0xF8, FZ_SP_ZERO, FZ_SP_INT_MAX, FZ_SP_LAST_CLOSED, FZ_SP_NEVER_ISSUED,
-    FZ_SP_INT_MIN, FZ_SP_COROUTINE_OR_BUNDLE, FZ_SP_LISTENER
+    FZ_SP_MINUS_ONE = 0xF8, FZ_SP_ZERO, FZ_SP_INT_MAX, FZ_SP_LAST_CLOSED,
+    FZ_SP_NEVER_ISSUED, FZ_SP_INT_MIN, FZ_SP_COROUTINE_OR_BUNDLE, FZ_SP_LISTENER
 };
 
 enum fz_deadline { FZ_DL_ZERO, FZ_DL_INFINITE, FZ_DL_TIMED, FZ_DL_PAST };
@@ -48,16 +90,59 @@ struct fz_op {
     uint8_t a, b;            /* raw operands */
     enum fz_deadline dl;
     uint8_t flags;           /* bit 0: the _mem variant; bit 1: NULL buffer */
-    size_t len;
+    uint8_t len_code;        /* byte 4 as it is */
+    size_t len;              /* byte 4 decoded: 0-199, then 64-byte steps */
 };
 
 #define FZ_FLAG_MEM 1
 #define FZ_FLAG_SKIP 2      /* brecv: NULL buffer; ipc_sendfd: fd -1 */
+#define FZ_FLAG_FD_ZERO 4   /* ipc_sendfd: the pipe's end moved to fd 0 */
+#define FZ_FLAG_FD_HIGH 8   /* ipc_sendfd: the pipe's end moved up high */
+#define FZ_HIGH_FD 1000     /* (or the highest number the limit allows) */
 
 struct fz_program {
     int n;
     struct fz_op ops[FZ_MAX_OPS];
 };
+
+/* A transfer's size in bytes for its length code: 64-byte steps up to
+ * 8 KiB, then 4 KiB steps up to 512 KiB, more than a kernel socket buffer
+ * (Linux's default is 208 KiB). */
+size_t fz_transfer_size(uint8_t code);
+#define FZ_TRANSFER_MAX (512 * 1024)
+#define FZ_TRANSFER_MS 1000
+/* What all the transfers of one program move at most: those past it are
+ * left out. */
+#define FZ_TRANSFER_BUDGET (1024 * 1024)
+/* ... and at most this many transfers. */
+#define FZ_MAX_TRANSFERS 8
+
+/* List shapes.  The `len` bytes of a bsendl, brecvl or transfer call lie in
+ * one buffer, in pieces; the list is one item per piece, plus zero-length
+ * items, in this order.  `shape` (6 bits):
+ *
+ *   bits 0-1  pieces - 1 (1 to 4); bit 5 doubles them (up to 8)
+ *   bit 1     receiving: the odd pieces have NULL bases (their bytes are
+ *             skipped)
+ *   bit 2     a zero-length item before the first piece, between every two
+ *             and after the last
+ *   bit 3     uneven: the first piece gets an eighth of its share, the
+ *             last the rest
+ *   bit 4     the zero-length items have NULL bases; receiving, so do the
+ *             pieces between the first and the last
+ *
+ * Pieces lie FZ_LIST_GAP bytes apart, so a byte written outside an item
+ * lands in a gap; `at` is an item's offset in the buffer (a zero-length
+ * item's points into a gap), `null` a NULL base.  Returns the number of
+ * items, at most FZ_LIST_MAX; *span is the buffer room they need. */
+#define FZ_LIST_MAX 17
+#define FZ_LIST_GAP 8
+struct fz_item {
+    size_t at, len;
+    bool null;
+};
+int fz_list_shape(size_t len, unsigned shape, bool receiving,
+    struct fz_item items[FZ_LIST_MAX], size_t *span);
 
 void fz_decode(const uint8_t *data, size_t size, struct fz_program *prog);
 /* One line per operation, as the C calls it stands for. */

@@ -118,6 +118,40 @@ HANDLES = {
         op("done", 1), op("recvfd", 0), op("sendfd", 1), op("hclose", 1), op("sendfd", 0)),
     "fill-the-buffer": prog(
         op("pair", 0), *[op("bsend", 0, length=255) for _ in range(40)], op("ipc_close", 0)),
+    # Transfers larger than a kernel socket buffer, sent and received in
+    # lists of 3+ items with NULL bases and zero-length items in the middle.
+    "transfer-across-buffers": prog(
+        op("pair", 0), op("bsend", 0, length=7),
+        op("transfer", 0, b=3 | (2 | 4 | 16) << 2, flags=3 | 4 | 16, length=255),
+        op("transfer", 1, b=1 | (1 | 8 | 32) << 2, flags=0, length=200),
+        op("brecv", 1, length=7),
+        op("listen", 2, 0), op("connect", 3, 0), op("accept", 2, 4, dl="-1"),
+        op("transfer", 3, b=2, flags=2 | 8 | 32, length=180),
+        op("fromfd", 5), op("transfer", 6, b=(3 | 4 | 16 | 32) << 2, flags=1 | 4, length=100),
+        op("transfer", 5, b=3, flags=0, length=20),
+        op("ipc_close", 0), op("ipc_close", 1, dl="-1")),
+    # Lists of 3+ items, NULL bases and zero-length items in the middle, on
+    # calls that succeed and on calls that fail (the list must stay as it was).
+    "lists-with-holes": prog(
+        op("pair", 0),
+        op("bsendl", 0, flags=3 | 4 | 16, length=230),
+        op("brecvl", 1, flags=2 | 4 | 16 | 32, length=230),
+        op("bsendl", 0, flags=2 | 4 | 8, length=100),
+        op("brecvl", 1, flags=3 | 4 | 16, length=150),
+        op("brecvl", 1, dl="timed", flags=1 | 4 | 16 | 32, length=255),
+        op("pair", 2), op("bsendl", 2, flags=1 | 4, length=10),
+        op("brecvl", 3, dl="past", flags=3 | 4 | 16, length=255),
+        op("done", 2), op("brecvl", 3, flags=2 | 4 | 16, length=200),
+        op("bsendl", 3, flags=3 | 4 | 16, length=40), op("hclose", 2),
+        op("bsendl", 3, flags=3 | 4, length=40)),
+    # Every kind of fd number, 0 included, with bytes on both sides of each.
+    "fd-numbers": prog(
+        op("pair", 0), op("bsend", 0, length=3), op("sendfd", 0, flags=4),
+        op("bsend", 0, length=5), op("sendfd", 0, flags=8), op("sendfd", 0, dl="-1"),
+        op("bsend", 0, length=2), op("brecv", 1, length=3), op("recvfd", 1),
+        op("brecv", 1, length=5), op("recvfd", 1), op("recvfd", 1, dl="-1"),
+        op("brecv", 1, length=2), op("sendfd", 1, flags=4, dl="timed"), op("recvfd", 0),
+        op("done", 1), op("sendfd", 1, flags=4), op("ipc_close", 0)),
 }
 
 # iolist: head byte (bit 0: sending; bits 1-3: item count - 1; bit 4:
