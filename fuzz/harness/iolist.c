@@ -124,11 +124,10 @@ static const char *malformed(const struct shape *s, size_t *total) {
     return null_base ? "null-base" : NULL;
 }
 
-/* The byte at position `pos` of what one call moves: a hash, so that a
- * byte shifted, repeated or dropped is a wrong byte. */
-static uint8_t pattern(size_t pos) {
-    uint32_t x = (uint32_t)pos * 0x9E3779B1u;
-    return (uint8_t)((x ^ x >> 15) >> 24);
+/* The bytes one call moves: stream 0 from position 0 on (fuzz.h), so that
+ * a byte lost, repeated or moved is a wrong byte. */
+static const uint8_t *stream(void) {
+    return fz_stream(0, 0);
 }
 
 /* The item after `it` in a valid list, NULL past `last`. */
@@ -136,34 +135,50 @@ static struct iolist *next_item(const struct shape *s, const struct iolist *it) 
     return it == s->last ? NULL : it->iol_next;
 }
 
-/* Sending: the pattern into the items.  Receiving: each item's bytes made
- * unlike the pattern's, and all the rest of each item's room the gap's
- * byte, so that a byte not written, or written astray, shows. */
+/* The room after an item (or a NULL-based item's room) that a receive
+ * must leave as it was. */
+#define GUARD 64
+
+/* Sending: the stream's bytes into the items.  Receiving: each item's
+ * bytes made unlike the stream's at every position, and a guard after each
+ * item (or in a NULL-based item's room) the gap's byte, so that a byte not
+ * written, or written astray, shows. */
 static void prepare(struct shape *s) {
-    memset(space, GAP_BYTE, sizeof(space));
+    for(int i = 0; i <= MAX_ITEMS; i++)
+        memset(space + i * STRIDE, GAP_BYTE, s->items[i].iol_len + GUARD);
     size_t pos = 0;
     for(struct iolist *it = s->first; it; pos += it->iol_len, it = next_item(s, it))
-        for(size_t k = 0; it->iol_base && k < it->iol_len; k++)
-            ((uint8_t *)it->iol_base)[k] = (uint8_t)(s->sending ? pattern(pos + k)
-                                                                : ~pattern(pos + k));
+        if(it->iol_base)
+            memcpy(it->iol_base, stream() + pos + !s->sending, it->iol_len);
+}
+
+FZ_EVERY_BYTE static long guard_written(const uint8_t *p, size_t n) {
+    for(size_t k = 0; k < n; k++)
+        if(p[k] != GAP_BYTE)
+            return (long)k;
+    return -1;
 }
 
 /* After a receive: every byte of every item at its position, and nothing
- * written beyond an item or into a NULL-based one's room. */
+ * written past an item or into a NULL-based one's room. */
 static void check_received(struct shape *s) {
     size_t pos = 0;
-    for(struct iolist *it = s->first; it; pos += it->iol_len, it = next_item(s, it))
-        for(size_t k = 0; it->iol_base && k < it->iol_len; k++)
-            if(((uint8_t *)it->iol_base)[k] != pattern(pos + k))
-                fz_finding("brecvl/data/corrupt", "stream byte %zu (item %d, byte "
-                    "%zu) is not the byte sent", pos + k, (int)(it - s->items), k);
+    for(struct iolist *it = s->first; it; pos += it->iol_len, it = next_item(s, it)) {
+        if(!it->iol_base || !memcmp(it->iol_base, stream() + pos, it->iol_len))
+            continue;
+        size_t k = 0;
+        while(((uint8_t *)it->iol_base)[k] == stream()[pos + k])
+            k++;
+        fz_finding("brecvl/data/corrupt", "stream byte %zu (item %d, byte %zu) "
+            "is not the byte sent", pos + k, (int)(it - s->items), k);
+    }
     for(int i = 0; i <= MAX_ITEMS; i++) {
         const struct iolist *it = &s->items[i];
         size_t from = it->iol_base ? it->iol_len : 0;
-        for(size_t k = from; k < STRIDE; k++)
-            if(space[i * STRIDE + k] != GAP_BYTE)
-                fz_finding("brecvl/data/overrun", "byte %zu of item %d's room, "
-                    "past its %zu bytes, was written", k, i, from);
+        long k = guard_written(space + i * STRIDE + from, it->iol_len + GUARD - from);
+        if(k >= 0)
+            fz_finding("brecvl/data/overrun", "byte %zu of item %d's room, past its "
+                "%zu bytes, was written", from + (size_t)k, i, from);
     }
 }
 
@@ -216,12 +231,9 @@ static void expect(const char *fn, const char *why, const char *sit, int want,
  * but the last when too few), then its ipc_done or hclose; for a send, its
  * hclose (or this end's ipc_done). */
 static void play_peer(struct shape *s, int pair[2], size_t total) {
-    static uint8_t wire[(MAX_ITEMS + 1) * MAX_LEN * LARGE];
     size_t n = s->peer == PEER_SENDS ? total : total / 2;
     if(!s->sending) {
-        for(size_t i = 0; i < n; i++)
-            wire[i] = pattern(i);
-        if(bsend(pair[0], wire, n, 0) != 0)
+        if(bsend(pair[0], stream(), n, 0) != 0)
             fz_finding("bsend/setup/failed", "could not send %zu bytes", n);
     }
     if(s->peer == PEER_DONE && ipc_done(pair[0], 0) != 0)
@@ -277,9 +289,12 @@ static void one_call(struct shape *s, int pair[2]) {
     }
     if(brecv(pair[1], wire, total, 0) != 0)
         fz_finding("bsendl/data/missing", "the %zu bytes sent did not arrive", total);
-    for(size_t i = 0; i < total; i++)
-        if(wire[i] != pattern(i))
-            fz_finding("bsendl/data/corrupt", "stream byte %zu is not the byte sent", i);
+    if(memcmp(wire, stream(), total) != 0) {
+        size_t k = 0;
+        while(wire[k] == stream()[k])
+            k++;
+        fz_finding("bsendl/data/corrupt", "stream byte %zu is not the byte sent", k);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -178,6 +178,8 @@ void fz_op_recv(struct fz_run *r, const struct fz_op *op, bool list) {
     int rc = list ? brecvl(h, &b.iol[0], &b.iol[b.n - 1], dl)
                   : brecv(h, b.iol[0].iol_base, op->len, dl);
     int err = errno;
+    if(rc != 0 && judged && r->mode == FZ_ORACLE)
+        fz_buf_check_overrun(r, fn, &b);
     fz_check_list(r, fn, &b, rc, err);
     bool ok = fz_judge(r, fn, &x, rc, err, false);
     fz_note_list(r, &b);

@@ -1,4 +1,4 @@
-/* Transfers (program.h): up to 512 KiB from one end of a connection to the
+/* Transfers (program.h): up to 280 KiB from one end of a connection to the
  * other, sent by a coroutine with one bsend or bsendl while this coroutine
  * receives them at the peer in up to four brecv or brecvl calls.  More
  * than a kernel socket buffer, the send goes out in several writes and a
@@ -6,7 +6,8 @@
  * both sides: where a target can lose, repeat or move bytes that a single
  * write and read never show.  Every byte is judged at its position
  * (data.c); bsend(3)/brecv(3): "There is no such thing as partial send" and
- * none of partial receive, so every call must succeed.  Each call's step in
+ * none of partial receive, so every call must succeed, and one byte more
+ * sent and received after it must be the stream's next.  Each call's step in
  * a trace is named by its own function (the step's code), so that the
  * differential harness's keys say which call diverged. */
 #include <errno.h>
@@ -75,6 +76,8 @@ static bool receive_all(struct fz_run *r, struct fz_ep *p, int h, size_t size,
         int rc = shape ? brecvl(h, &rb.iol[0], &rb.iol[rb.n - 1], deadline)
                        : brecv(h, rb.iol[0].iol_base, part, deadline);
         int err = errno;
+        if(rc != 0 && !r->lost)
+            fz_buf_check_overrun(r, fn, &rb);
         fz_check_list(r, fn, &rb, rc, err);
         /* The bytes were sent: the receive must get them.  Named apart when
          * it skips some, as plain receives are (calls_stream.c). */
@@ -93,6 +96,35 @@ static bool receive_all(struct fz_run *r, struct fz_ep *p, int h, size_t size,
             return false;
     }
     return true;
+}
+
+/* After a transfer, one more byte from `e` to its peer: the stream's next
+ * at both ends, so that a byte the send added past its end (or one the
+ * receives left) shows here and not in some later call, or never. */
+static void next_byte(struct fz_run *r, struct fz_ep *e, int h, int ph,
+        int64_t deadline) {
+    static uint8_t mem[1 + 2 * FZ_LIST_GAP];
+    static struct fz_buf b;
+    struct fz_ep *p = &r->eps[e->peer];
+    fz_buf_plain(&b, mem, 1, false);
+    fz_buf_fill(&b, (int)(e - r->eps), e->sent);   /* the stream e sends */
+    r->code = FZ_OP_BSEND;
+    int rc = bsend(h, b.iol[0].iol_base, 1, deadline);
+    bool ok = fz_judge(r, DC_BSEND, &FZ_MUST_SUCCEED("room"), rc, errno, false);
+    fz_account_send(e, ok, 1, false);
+    if(!ok)
+        return;
+    int stream = (int)(e - r->eps);
+    fz_buf_prime(&b, stream, p->rcvd);
+    r->code = FZ_OP_BRECV;
+    rc = brecv(ph, b.iol[0].iol_base, 1, deadline);
+    ok = fz_judge(r, DC_BRECV, &FZ_MUST_SUCCEED("data-sent"), rc, errno, false);
+    if(ok) {
+        uint32_t bad = r->lost ? 0 : fz_buf_check(r, DC_BRECV, &b, stream, p->rcvd);
+        if(r->step)
+            r->step->sum = bad;
+    }
+    fz_account_recv(p, ok, 1);
 }
 
 void fz_op_transfer(struct fz_run *r, const struct fz_op *op) {
@@ -149,4 +181,6 @@ void fz_op_transfer(struct fz_run *r, const struct fz_op *op) {
     bool ok = fz_judge(r, fn, &x, snd.rc, snd.err, false);
     fz_note_list(r, &sb);
     fz_account_send(e, ok, (uint32_t)size, false);
+    if(ok && received)
+        next_byte(r, e, h, r->slots[slot_of_ep(r, e->peer)].h, deadline);
 }

@@ -12,13 +12,12 @@
 #include "model.h"
 
 /* What the gaps between a receive's pieces hold; any value will do: a
- * stray write is the pattern's byte, which differs from it in all but one
+ * stray write is the stream's byte, which differs from it in all but one
  * case in 256, and a gap is FZ_LIST_GAP bytes. */
 #define GAP_BYTE 0xA5
 
-FZ_EVERY_BYTE void fz_fill_pattern(uint8_t *buf, size_t n, int ep, uint32_t pos) {
-    for(size_t i = 0; i < n; i++)
-        buf[i] = fz_pattern(ep, pos + (uint32_t)i);
+void fz_fill_pattern(uint8_t *buf, size_t n, int ep, uint32_t pos) {
+    memcpy(buf, fz_stream(ep, pos), n);
 }
 
 FZ_EVERY_BYTE uint32_t fz_fnv1a(uint32_t sum, const uint8_t *buf, size_t n) {
@@ -27,25 +26,12 @@ FZ_EVERY_BYTE uint32_t fz_fnv1a(uint32_t sum, const uint8_t *buf, size_t n) {
     return sum;
 }
 
-FZ_EVERY_BYTE static void fill_not(uint8_t *dst, const uint8_t *src, size_t n) {
-    for(size_t i = 0; i < n; i++)
-        dst[i] = (uint8_t)~src[i];
-}
-
 FZ_EVERY_BYTE static size_t first_difference(const uint8_t *a, const uint8_t *b,
         size_t n) {
     size_t i = 0;
     while(i < n && a[i] == b[i])
         i++;
     return i;
-}
-
-/* The stream's bytes [pos, pos + len) of endpoint `ep`, made once per call
- * into a buffer that grows as needed. */
-static const uint8_t *expected(int ep, uint32_t pos, size_t len) {
-    static uint8_t buf[FZ_TRANSFER_MAX];
-    fz_fill_pattern(buf, len, ep, pos);
-    return buf;
 }
 
 static void chain(struct fz_buf *b, uint8_t *mem) {
@@ -73,7 +59,7 @@ void fz_buf_plain(struct fz_buf *b, uint8_t *mem, size_t len, bool null) {
 }
 
 void fz_buf_fill(struct fz_buf *b, int ep, uint32_t pos) {
-    const uint8_t *want = expected(ep, pos, b->len);
+    const uint8_t *want = fz_stream(ep, pos);
     for(int i = 0; i < b->n; i++) {
         if(!b->items[i].null)
             memcpy(b->mem + b->items[i].at, want, b->items[i].len);
@@ -81,14 +67,35 @@ void fz_buf_fill(struct fz_buf *b, int ep, uint32_t pos) {
     }
 }
 
+/* The gaps of a buffer, before each item and after the last up to the
+ * span, as offsets and lengths; returns how many. */
+static int gaps(const struct fz_buf *b, size_t at[FZ_LIST_MAX + 1],
+        size_t len[FZ_LIST_MAX + 1]) {
+    size_t from = 0;
+    int n = 0;
+    for(int i = 0; i <= b->n; i++) {
+        size_t end = i < b->n ? b->items[i].at : b->span;
+        if(end > from) {
+            at[n] = from;
+            len[n++] = end - from;
+        }
+        if(i < b->n && b->items[i].at + b->items[i].len > from)
+            from = b->items[i].at + b->items[i].len;
+    }
+    return n;
+}
+
 void fz_buf_prime(struct fz_buf *b, int ep, uint32_t pos) {
-    const uint8_t *want = expected(ep, pos, b->len);
-    memset(b->mem, GAP_BYTE, b->span);
+    /* The stream one byte on differs from it at every position (fuzz.h). */
+    const uint8_t *unlike = fz_stream(ep, pos) + 1;
     for(int i = 0; i < b->n; i++) {
         if(!b->items[i].null)
-            fill_not(b->mem + b->items[i].at, want, b->items[i].len);
-        want += b->items[i].len;
+            memcpy(b->mem + b->items[i].at, unlike, b->items[i].len);
+        unlike += b->items[i].len;
     }
+    size_t at[FZ_LIST_MAX + 1], len[FZ_LIST_MAX + 1];
+    for(int g = gaps(b, at, len); g-- > 0;)
+        memset(b->mem + at[g], GAP_BYTE, len[g]);
 }
 
 bool fz_buf_skips(const struct fz_buf *b) {
@@ -102,46 +109,47 @@ bool fz_buf_list_changed(const struct fz_buf *b) {
     return memcmp(b->copy, b->iol, sizeof(b->iol[0]) * (size_t)b->n) != 0;
 }
 
-/* A byte outside every item that is not the gap's: -1 if none. */
-static long overrun(const struct fz_buf *b) {
-    size_t at = 0;
-    for(int i = 0; i <= b->n; i++) {
-        size_t end = i < b->n ? b->items[i].at : b->span;
-        for(; at < end; at++)
-            if(b->mem[at] != GAP_BYTE)
-                return (long)at;
-        if(i < b->n && !b->items[i].null && at < b->items[i].at + b->items[i].len)
-            at = b->items[i].at + b->items[i].len;
-    }
+/* A byte outside every item that is not the gap's: its offset, -1 if none.
+ * (A NULL-based item's room lies between two gaps: no pointer to it is
+ * given, so a write there crosses a gap first.) */
+FZ_EVERY_BYTE static long overrun(const struct fz_buf *b) {
+    size_t at[FZ_LIST_MAX + 1], len[FZ_LIST_MAX + 1];
+    int n = gaps(b, at, len);
+    for(int g = 0; g < n; g++)
+        for(size_t k = 0; k < len[g]; k++)
+            if(b->mem[at[g] + k] != GAP_BYTE)
+                return (long)(at[g] + k);
     return -1;
 }
 
 uint32_t fz_buf_check(struct fz_run *r, enum dc_fn fn, const struct fz_buf *b,
         int ep, uint32_t pos) {
-    const uint8_t *want = expected(ep, pos, b->len);
+    const uint8_t *want = fz_stream(ep, pos);
     size_t off = 0;
-    uint32_t bad = 0;
-    for(int i = 0; i < b->n && !bad; i++) {
+    for(int i = 0; i < b->n; i++) {
         const struct fz_item *it = &b->items[i];
         const uint8_t *got = b->mem + it->at;
         if(!it->null && memcmp(got, want + off, it->len) != 0) {
             size_t k = first_difference(got, want + off, it->len);
-            bad = (uint32_t)(off + k) + 1;
             if(r->mode == FZ_ORACLE)
                 fz_call_finding(fn, "data", "corrupt", "stream byte %u (item %d, "
                     "byte %zu of %zu): 0x%02x where 0x%02x was sent",
                     (unsigned)(pos + off + k), i, k, it->len, got[k], want[off + k]);
+            return (uint32_t)(off + k) + 1;
         }
         off += it->len;
     }
-    long at = bad ? -1 : overrun(b);
-    if(at >= 0) {
-        bad = 0x80000000u | (uint32_t)at;
-        if(r->mode == FZ_ORACLE)
-            fz_call_finding(fn, "data", "overrun", "a byte outside the list's "
-                "items was written (buffer offset %ld of %zu)", at, b->span);
-    }
-    return bad;
+    return fz_buf_check_overrun(r, fn, b);
+}
+
+uint32_t fz_buf_check_overrun(struct fz_run *r, enum dc_fn fn, const struct fz_buf *b) {
+    long at = overrun(b);
+    if(at < 0)
+        return 0;
+    if(r->mode == FZ_ORACLE)
+        fz_call_finding(fn, "data", "overrun", "a byte outside the list's items was "
+            "written (buffer offset %ld of %zu)", at, b->span);
+    return 0x80000000u | (uint32_t)at;
 }
 
 void fz_check_list(struct fz_run *r, enum dc_fn fn, const struct fz_buf *b,

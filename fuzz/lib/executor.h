@@ -41,9 +41,9 @@ struct fz_step {
 struct fz_trace {
     int n;
     /* An operation records up to three steps (ipc_fromfd's two calls, a
-     * coroutine closed before its connection), a transfer up to six, the
-     * teardown one a slot. */
-    struct fz_step steps[FZ_MAX_OPS * 3 + FZ_MAX_TRANSFERS * 6 + FZ_NSLOTS];
+     * coroutine closed before its connection), a transfer up to eight,
+     * the teardown one a slot. */
+    struct fz_step steps[FZ_MAX_OPS * 3 + FZ_MAX_TRANSFERS * 8 + FZ_NSLOTS];
 };
 
 /* Runs `prog`; `trace` may be NULL in FZ_ORACLE mode.  Every object the

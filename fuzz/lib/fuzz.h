@@ -64,6 +64,29 @@ bool fz_known(const char *key);
 void fz_save_input(const uint8_t *data, size_t size);
 
 /******************************************************************************/
+/*  The bytes sent                                                            */
+/******************************************************************************/
+
+/* The harnesses send stream `s`'s bytes: fz_stream(s, pos) points at its
+ * byte at position `pos` and the FZ_STREAM_WINDOW after it.  They come from
+ * a table of 1 MiB of hashed bytes, so a byte lost, repeated, moved (by
+ * less than 1 MiB) or taken from another stream is a wrong byte; and no
+ * byte there equals the one before it, so fz_stream(s, pos) + 1 is a
+ * stretch unlike the stream at every position, to prime a receive buffer
+ * with.  Made on first use. */
+#define FZ_STREAM_WINDOW (280 * 1024 + 64)
+const uint8_t *fz_stream(int s, uint32_t pos);
+
+/* Loops over every byte of a buffer are left out of the fuzzer's coverage
+ * instrumentation: it would trace a comparison for each byte (the loop's
+ * bound), which costs more than the byte and tells the fuzzer nothing. */
+#if defined(__clang__) && __clang_major__ >= 13
+#define FZ_EVERY_BYTE __attribute__((no_sanitize("coverage")))
+#else
+#define FZ_EVERY_BYTE
+#endif
+
+/******************************************************************************/
 /*  Hygiene between inputs                                                    */
 /******************************************************************************/
 

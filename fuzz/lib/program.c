@@ -40,7 +40,7 @@ static const char *names[FZ_NOPS] = {
 };
 
 size_t fz_transfer_size(uint8_t code) {
-    return code < 128 ? (size_t)(code + 1) * 64 : (size_t)(code - 127) * 4096;
+    return code < 248 ? (size_t)(code + 1) * 64 : (224 + (size_t)(code - 248) * 8) * 1024;
 }
 
 /* The share of piece `i` of `pieces` in `len` bytes. */

@@ -106,16 +106,17 @@ struct fz_program {
 };
 
 /* A transfer's size in bytes for its length code: 64-byte steps up to
- * 8 KiB, then 4 KiB steps up to 512 KiB, more than a kernel socket buffer
- * (Linux's default is 208 KiB). */
+ * 15.5 KiB (codes 0-247), then 8 KiB steps from 224 KiB to 280 KiB (codes
+ * 248-255), more than a kernel socket buffer (Linux's default is 208 KiB),
+ * so that one write cannot take it all.  The large ones cost some forty
+ * times an ordinary program: few codes make them, and a program moves at
+ * most FZ_TRANSFER_BUDGET bytes in at most FZ_MAX_TRANSFERS transfers
+ * (those past either are left out). */
 size_t fz_transfer_size(uint8_t code);
-#define FZ_TRANSFER_MAX (512 * 1024)
+#define FZ_TRANSFER_MAX (280 * 1024)
 #define FZ_TRANSFER_MS 1000
-/* What all the transfers of one program move at most: those past it are
- * left out. */
-#define FZ_TRANSFER_BUDGET (1024 * 1024)
-/* ... and at most this many transfers. */
-#define FZ_MAX_TRANSFERS 8
+#define FZ_TRANSFER_BUDGET (320 * 1024)
+#define FZ_MAX_TRANSFERS 4
 
 /* List shapes.  The `len` bytes of a bsendl, brecvl or transfer call lie in
  * one buffer, in pieces; the list is one item per piece, plus zero-length
