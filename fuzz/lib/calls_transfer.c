@@ -45,8 +45,18 @@ static int slot_of_ep(const struct fz_run *r, int ep) {
     return FZ_NONE;
 }
 
+/* Bytes `e` sent that its peer has not received. */
+static size_t in_flight(const struct fz_run *r, const struct fz_ep *e) {
+    return e->sent - r->eps[e->peer].rcvd;
+}
+
 /* Whether `e` can send `size` bytes that its peer, in a slot of its own,
- * can receive, with nothing else going on on the connection. */
+ * can receive, with nothing else going on on the connection.  The receives
+ * take the bytes in flight before the send too (no fd among them): they
+ * then take every byte of the send, so a send still blocked after them
+ * waits for nothing.  Behind unread bytes they would leave the send's last
+ * bytes in the socket, and a conforming send could still be waiting for
+ * room to write them. */
 static bool ready(const struct fz_run *r, const struct fz_ep *e, size_t size) {
     if(r->lost || r->transfers == FZ_MAX_TRANSFERS ||
             r->transferred + size > FZ_TRANSFER_BUDGET)
@@ -55,19 +65,22 @@ static bool ready(const struct fz_run *r, const struct fz_ep *e, size_t size) {
         return false;
     const struct fz_ep *p = &r->eps[e->peer];
     return p->open && !p->in_dead && !p->in_unsure && p->busy_cell == FZ_NONE &&
+        in_flight(r, e) + size <= FZ_TRANSFER_MAX &&
         !fz_fd_ahead(r, p, p->rcvd, SIZE_MAX) && slot_of_ep(r, e->peer) != FZ_NONE;
 }
 
 /* The receiving side: `calls` receives of equal parts of `size` bytes at
- * `p`, each judged; true if all succeeded. */
+ * `p`, the first one also taking the `early` bytes in flight before the
+ * transfer, each judged; true if all succeeded. */
 static bool receive_all(struct fz_run *r, struct fz_ep *p, int h, size_t size,
-        uint8_t b, int64_t deadline) {
+        size_t early, uint8_t b, int64_t deadline) {
     static uint8_t mem[ROOM];
     static struct fz_buf rb;
     unsigned calls = 1 + b % 4u, shape = b >> 2;
     enum dc_fn fn = shape ? DC_BRECVL : DC_BRECV;
     for(unsigned i = 0; i < calls; i++) {
-        size_t part = size / calls + (i == calls - 1 ? size % calls : 0);
+        size_t part = size / calls + (i == calls - 1 ? size % calls : 0) +
+            (i == 0 ? early : 0);
         if(shape)
             fz_buf_list(&rb, mem, part, shape, true);
         else
@@ -136,6 +149,7 @@ void fz_op_transfer(struct fz_run *r, const struct fz_op *op) {
     if(!ready(r, e, size))
         return;
     struct fz_ep *p = &r->eps[e->peer];
+    size_t early = in_flight(r, e);
     static uint8_t mem[ROOM];
     static struct fz_buf sb;
     bool list = op->flags != 0;
@@ -157,7 +171,7 @@ void fz_op_transfer(struct fz_run *r, const struct fz_op *op) {
     r->transfers++;
     r->transferred += size;
     bool received = receive_all(r, p, r->slots[slot_of_ep(r, e->peer)].h, size,
-        op->b, deadline);
+        early, op->b, deadline);
     /* Its bytes all taken, the send has nothing left to wait for but the
      * socket's room (libdill 2.14 waits for it after its last write when
      * the list ends in a zero-length item), which a sleep lets the

@@ -145,7 +145,8 @@ static void print_transfer(FILE *out, const struct fz_op *op) {
         fputs(i ? " " : "", out);
         print_list(out, part, op->b >> 2, true);
     }
-    fprintf(out, ", now()+%d)\n", FZ_TRANSFER_MS);
+    fprintf(out, ", now()+%d; the first receive also takes bytes in flight)\n",
+        FZ_TRANSFER_MS);
 }
 
 void fz_print(const struct fz_program *prog, FILE *out) {
