@@ -12,9 +12,10 @@ set -u
 bin=${1:-} runs=${2:-50}
 [ -x "$bin" ] || { echo "test_fd_baseline: usage: $0 FUZZ_HANDLES [RUNS]" >&2; exit 2; }
 root=$(cd "$(dirname -- "$0")/.." && pwd)
-dirs=""
+# The corpus folders as positional parameters: a path may hold spaces.
+set --
 for sub in seeds regressions merged; do
-    [ -d "$root/corpus/handles/$sub" ] && dirs="$dirs $root/corpus/handles/$sub"
+    [ -d "$root/corpus/handles/$sub" ] && set -- "$@" "$root/corpus/handles/$sub"
 done
 log=$(mktemp "${TMPDIR:-/tmp}/dsfd.XXXXXX") || exit 2
 loads=""
@@ -31,8 +32,7 @@ done
 bad=0 leaks=0 i=0
 while [ $i -lt "$runs" ]; do
     i=$((i + 1))
-    # shellcheck disable=SC2086
-    if ! timeout 300 "$bin" $dirs >"$log" 2>&1; then
+    if ! timeout 300 "$bin" "$@" >"$log" 2>&1; then
         bad=$((bad + 1))
         grep -q 'hygiene/fd-leak' "$log" && leaks=$((leaks + 1))
         echo "test_fd_baseline: FAIL: run $i: $(grep -a -m1 'finding\|timeout\|ERROR' "$log")" >&2
