@@ -178,16 +178,28 @@ static bool skips(const struct fz_op *op, bool list) {
     return false;
 }
 
+/* Whether a bsendl of operation `op` passes a list whose last item is
+ * empty (program.h). */
+static bool ends_empty(const struct fz_op *op) {
+    struct fz_item it[FZ_LIST_MAX];
+    size_t span;
+    int n = fz_list_shape(op->len, op->flags, false, it, &span);
+    return n > 0 && it[n - 1].len == 0;
+}
+
 /* The call a step made, NULL-buffer receives named apart (a target may
- * treat skipping differently from receiving), and calls on a connection
+ * treat skipping differently from receiving), so are bsendl calls whose
+ * list ends in an empty item (a target may wait on it), and calls on a connection
  * where ipc_sendfd or ipc_recvfd failed named apart (what follows such a
  * failure is the project's reading, spec/ipc_sendfd.md). */
 static const char *call_name(const struct fz_program *prog, const struct fz_step *s) {
     static char name[48];
     const struct fz_op *op = s->op < prog->n ? &prog->ops[s->op] : NULL;
     bool receive = s->code == FZ_OP_BRECV || s->code == FZ_OP_BRECVL;
-    snprintf(name, sizeof(name), "%s%s%s", fz_op_name((enum fz_opcode)s->code),
+    bool send_list = op && op->code == FZ_OP_BSENDL && s->code == FZ_OP_BSENDL;
+    snprintf(name, sizeof(name), "%s%s%s%s", fz_op_name((enum fz_opcode)s->code),
         op && receive && skips(op, s->code == FZ_OP_BRECVL) ? "-null-buffer" : "",
+        send_list && ends_empty(op) ? "-ends-empty" : "",
         s->after_fd ? "-after-fd-call-failure" : "");
     return name;
 }

@@ -91,6 +91,13 @@ void fz_op_send(struct fz_run *r, const struct fz_op *op, bool list) {
         x = fz_send_expect(r, e, op->len, &safe);
     static struct fz_buf b;
     op_buffer(&b, op, list, false);
+    char situation[48];
+    /* Its own key: a target that sends until no item is left may wait on
+     * a last item that is empty, after its last byte (libdill's does). */
+    if(list && b.iol[b.n - 1].iol_len == 0) {
+        snprintf(situation, sizeof(situation), "%s-ends-empty", x.situation);
+        x.situation = situation;
+    }
     if(e)
         fz_buf_fill(&b, (int)(e - r->eps), e->sent);
     int64_t dl = fz_deadline(r, op->dl, safe);
