@@ -1,32 +1,36 @@
 # Shared by ci/corpus and ci/fuzz: sourced after lib.sh, never run.
+# shellcheck shell=bash
 
 # The harnesses are the files of fuzz/harness/ (fuzz/CMakeLists.txt and
 # fuzz/oss-fuzz/build.sh read the same directory).
-HARNESSES=$(for f in "$DILLSPEC_ROOT"/fuzz/harness/*.c; do basename "$f" .c; done | tr '\n' ' ')
+# shellcheck disable=SC2034 # used by the scripts that source this
+HARNESSES=()
+for f in "$DILLSPEC_ROOT"/fuzz/harness/*.c; do HARNESSES+=("$(basename "$f" .c)"); done
 
 # build_harnesses DIR TARGET ENGINE SANITIZE [CC]: the harnesses of one
 # engine against one target (a DILLSPEC_TARGET value: ref, pkg-config or an
 # absolute prefix, see resolve_target), in DIR; returns 1 if they do not build.
 build_harnesses() {
-    # Names of their own: sh functions share the caller's variables.
-    bh_dir=$1 bh_target=$2 bh_engine=$3 bh_sanitize=$4 bh_cc=${5:-clang}
-    say "building $bh_engine harnesses against $bh_target${bh_sanitize:+ ($bh_sanitize)}"
-    try_configure_and_build "$bh_dir" -DDILLSPEC_TARGET="$bh_target" \
-        -DDILLSPEC_FUZZ_ENGINE="$bh_engine" -DDILLSPEC_SANITIZE="$bh_sanitize" \
-        -DCMAKE_C_COMPILER="$bh_cc" -DDILLSPEC_CONFORMANCE=OFF -DDILLSPEC_BENCH=OFF
+    local dir=$1 target=$2 engine=$3 sanitize=$4 cc=${5:-clang}
+    say "building $engine harnesses against $target${sanitize:+ ($sanitize)}"
+    try_configure_and_build "$dir" -DDILLSPEC_TARGET="$target" \
+        -DDILLSPEC_FUZZ_ENGINE="$engine" -DDILLSPEC_SANITIZE="$sanitize" \
+        -DCMAKE_C_COMPILER="$cc" -DDILLSPEC_CONFORMANCE=OFF -DDILLSPEC_BENCH=OFF
 }
 
 # absent_functions DIR: the in-scope functions the target built in DIR
 # lacks (its probe, cmake/DillTarget.cmake); the harnesses skip their calls.
 absent_functions() {
-    cat "$1/dillspec/absent.txt" 2>/dev/null | tr -s ' \n' ' ' | sed 's/ $//'
+    tr -s ' \n' ' ' <"$1/dillspec/absent.txt" 2>/dev/null | sed 's/ $//'
 }
 
-# corpus_dirs HARNESS: the committed inputs of a harness that exist.
+# corpus_dirs HARNESS: the committed inputs of a harness that exist, one a
+# line (read them with mapfile).
 corpus_dirs() {
+    local sub d
     for sub in seeds regressions merged; do
         d="$DILLSPEC_ROOT/corpus/$1/$sub"
-        [ -d "$d" ] && echo "$d"
+        if [ -d "$d" ]; then echo "$d"; fi
     done
 }
 

@@ -1,7 +1,11 @@
-# Shared by the ci/ scripts: sourced, never run. POSIX sh.
+# Shared by the ci/ scripts: sourced, never run.
+# shellcheck shell=bash
+#
+# Any path works: the checkout's, a target's, the reports'.  Lists of paths
+# are bash arrays, never strings split on blanks.
 
 # The checkout's top directory, whatever the caller's working directory.
-DILLSPEC_ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+DILLSPEC_ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 # Build trees live under build/ unless DILLSPEC_BUILD says otherwise.
 DILLSPEC_BUILD=${DILLSPEC_BUILD:-$DILLSPEC_ROOT/build}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -11,6 +15,8 @@ die() { echo "${0##*/}: $*" >&2; exit 2; }
 # that is not a comment), without the comment marks: its --help.
 usage() { sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p;}' "$0"; }
 say() { echo "== ${0##*/}: $*" >&2; }
+# rel PATH: PATH below the checkout without the checkout's part, for messages.
+rel() { echo "${1#"$DILLSPEC_ROOT"/}"; }
 
 # Installs missing Debian packages (or says how) before anything is built.
 ensure_deps() { "$DILLSPEC_ROOT/ci/deps" || exit 2; }
@@ -30,14 +36,15 @@ target_name() {
 #   t_name     the short name (ref, pkg-config, the prefix's last component)
 #   t_lib      the library file that is linked, symlinks resolved ("" for ref)
 #   t_libdir   the directory the program must load it from ("" for ref)
+#   t_header   its libdill.h ("" for ref)
 #   t_version  the Version its libdill.pc states ("none" without one)
 #   t_key      what build trees and reports are named by: t_name and a hash
 #              of the library's resolved path and of the library's and the
 #              header's contents (ref: "ref")
 #   t_error    why the target cannot be used ("" when it can)
 resolve_target() {
-    t_arg=$1 t_name=$(target_name "$1") t_lib="" t_libdir="" t_version=none t_key=$1 t_error=""
-    rt_inc=""
+    t_arg=$1 t_name=$(target_name "$1") t_lib="" t_libdir="" t_header="" t_version=none
+    t_key=$1 t_error=""
     case "$1" in
         ref) return 0 ;;
         pkg-config)
@@ -45,33 +52,36 @@ resolve_target() {
                 t_error="pkg-config finds no libdill (PKG_CONFIG_PATH=${PKG_CONFIG_PATH:-})"
             else
                 t_libdir=$(pkg-config --variable=libdir libdill)
-                rt_inc=$(pkg-config --variable=includedir libdill)/libdill.h
+                t_header=$(pkg-config --variable=includedir libdill)/libdill.h
                 t_version=$(pkg-config --modversion libdill)
             fi ;;
         *)
-            rt_prefix=$(CDPATH= cd -- "$1" 2>/dev/null && pwd) \
+            local prefix d f
+            prefix=$(CDPATH='' cd -- "$1" 2>/dev/null && pwd) \
                 || { t_error="no such directory: $1"; t_key=$t_name-none; return 1; }
-            t_arg=$rt_prefix rt_inc=$rt_prefix/include/libdill.h
-            for d in "$rt_prefix/lib" "$rt_prefix/lib64"; do
+            t_arg=$prefix t_header=$prefix/include/libdill.h
+            for d in "$prefix/lib" "$prefix/lib64"; do
                 if [ -z "$t_libdir" ] && { [ -e "$d/libdill.so" ] || [ -e "$d/libdill.a" ]; }; then
                     t_libdir=$d
                 fi
             done
-            [ -n "$t_libdir" ] && [ -f "$t_libdir/pkgconfig/libdill.pc" ] \
-                && t_version=$(sed -n 's/^Version: *//p' "$t_libdir/pkgconfig/libdill.pc") ;;
+            f=$t_libdir/pkgconfig/libdill.pc
+            if [ -n "$t_libdir" ] && [ -f "$f" ]; then
+                t_version=$(sed -n 's/^Version: *//p' "$f")
+            fi ;;
     esac
     if [ -z "$t_error" ]; then
         for f in "$t_libdir/libdill.so" "$t_libdir/libdill.a"; do
-            [ -z "$t_lib" ] && [ -e "$f" ] && t_lib=$(readlink -f -- "$f")
+            if [ -z "$t_lib" ] && [ -e "$f" ]; then t_lib=$(readlink -f -- "$f"); fi
         done
         [ -n "$t_lib" ] || t_error="no libdill.so or libdill.a under ${t_libdir:-$1/lib}"
-        [ -f "$rt_inc" ] || t_error="${t_error:+$t_error; }no libdill.h at $rt_inc"
+        [ -f "$t_header" ] || t_error="${t_error:+$t_error; }no libdill.h at $t_header"
     fi
     if [ -n "$t_error" ]; then
         t_key=$t_name-none
         return 1
     fi
-    t_key=$t_name-$({ echo "$t_lib"; cat -- "$t_lib" "$rt_inc"; } | sha256sum | cut -c1-12)
+    t_key=$t_name-$({ echo "$t_lib"; cat -- "$t_lib" "$t_header"; } | sha256sum | cut -c1-12)
 }
 
 # say_target: the first lines of a target's run, so that a log tells which
@@ -86,30 +96,118 @@ say_target() {
     fi
 }
 
-# find_expect KIND GIVEN NAME: the expectations file of a target, or
-# nothing.  KIND is conformance or fuzz (the directory KIND/expectations/);
-# GIVEN is what --expect said: a file, or the name of a file in that
-# directory (--expect libdill-2.14 serves ci/conformance, ci/corpus and
-# ci/fuzz alike), or "" for the default: NAME.tsv or libNAME.tsv there (a
-# prefix named dill-2.14 finds libdill-2.14.tsv).  Dies when GIVEN names
-# nothing; validates the file found (report.py check-expect: exit 2 when
-# the file is bad).
+# identify_release: which library the target resolve_target resolved last
+# is, from the library itself (ci/releases.tsv says how).  Sets
+#   id_library       its name ("libdill 2.13"), "" when unknown
+#   id_expectations  the name of its shipped expectations, "" for none
+#   id_nearest       without one: the name of the nearest release's that has
+#                    one (id_nearest_library: that release)
+#   id_why           what the identity rests on, for the log
+identify_release() {
+    id_library="" id_expectations="" id_nearest="" id_nearest_library="" id_why=""
+    local hv="" version exports
+    if [ -f "$t_header" ]; then
+        hv=$(awk '$1 == "#define" && $2 == "DILL_VERSION_CURRENT" { c = $3 }
+                  $1 == "#define" && $2 == "DILL_VERSION_REVISION" { r = $3 }
+                  $1 == "#define" && $2 == "DILL_VERSION_AGE" { a = $3 }
+                  END { if (c != "" && r != "" && a != "") print c "." r "." a }' "$t_header")
+    fi
+    version=$t_version
+    if [ "$version" = none ]; then
+        version=$hv
+        id_why="libdill.h's version ${hv:-(none)} (no libdill.pc)"
+    elif [ -n "$hv" ] && [ "$hv" != "$version" ]; then
+        id_why="libdill.pc version $version (libdill.h says $hv)"
+    else
+        id_why="libdill.pc version $version${hv:+, as libdill.h says}"
+    fi
+    [ -n "$version" ] || return 0
+    # The symbols the library exports, one a line.
+    exports=$( { nm -D --defined-only -- "$t_lib" 2>/dev/null || nm -g --defined-only -- "$t_lib"; } 2>/dev/null \
+        | awk 'NF >= 3 { print $3 }' | sed 's/@.*//' | sort -u)
+    local row need near_lib
+    row=$(EXPORTS=$exports awk -F'\t' -v v="$version" '
+        BEGIN { n = split(ENVIRON["EXPORTS"], e, "\n"); for (i = 1; i <= n; i++) has[e[i]] = 1 }
+        /^#/ || $1 == "version" { next }
+        { rows++; ver[rows] = $1; need[rows] = $2; lib[rows] = $3; fil[rows] = $4 }
+        END {
+            # Rows that name exports first, then the others.
+            for (pass = 1; pass <= 2 && !hit; pass++)
+                for (i = 1; i <= rows && !hit; i++) {
+                    if (ver[i] != v || (pass == 1) != (need[i] != "-")) continue
+                    ok = 1; m = split(need[i], s, " ")
+                    for (j = 1; j <= m; j++) if (need[i] != "-" && !(s[j] in has)) ok = 0
+                    if (ok) hit = i
+                }
+            if (!hit) exit
+            near = 0
+            for (k = hit + 1; k <= rows && !near; k++) if (fil[k] != "-") near = k
+            for (k = hit - 1; k >= 1 && !near; k--) if (fil[k] != "-") near = k
+            printf "%s\t%s\t%s\t%s\t%s\n", lib[hit], fil[hit], need[hit],
+                fil[hit] == "-" && near ? fil[near] : "-", fil[hit] == "-" && near ? lib[near] : "-"
+        }' "$DILLSPEC_ROOT/ci/releases.tsv")
+    if [ -z "$row" ]; then
+        id_why="$id_why names no library of ci/releases.tsv"
+        return 0
+    fi
+    IFS=$'\t' read -r id_library id_expectations need id_nearest near_lib <<<"$row"
+    [ "$id_expectations" != - ] || id_expectations=""
+    [ "$id_nearest" != - ] || id_nearest=""
+    [ -z "$id_nearest" ] || id_nearest_library=$near_lib
+    [ "$need" = - ] || id_why="$id_why, exports $need"
+}
+
+# find_expect KIND GIVEN: the expectations file of the target resolve_target
+# resolved last, in fe_file ("" for none) with why it was chosen in fe_why.
+# KIND is conformance or fuzz (the directory KIND/expectations/); GIVEN is
+# what --expect said: a file, or the name of a file in that directory
+# (--expect libdill-2.14 serves ci/conformance, ci/corpus and ci/fuzz
+# alike), none for none, or "" for the default: NAME.tsv or libNAME.tsv there, NAME being
+# the target's name (a prefix named dill-2.14 finds libdill-2.14.tsv), else
+# the file of the release the library itself is (identify_release).  Dies
+# when GIVEN names nothing; validates the file found (report.py
+# check-expect: exit 2 when the file is bad).
 find_expect() {
-    fe_dir=$DILLSPEC_ROOT/$1/expectations fe_file=""
-    if [ -n "$2" ]; then
-        for f in "$2" "$fe_dir/$2" "$fe_dir/$2.tsv"; do
-            [ -z "$fe_file" ] && [ -f "$f" ] && fe_file=$f
+    local dir=$DILLSPEC_ROOT/$1/expectations f
+    fe_file="" fe_why=""
+    if [ "$2" = none ]; then
+        fe_why="none (--expect none)"
+    elif [ -n "$2" ]; then
+        for f in "$2" "$dir/$2" "$dir/$2.tsv"; do
+            if [ -z "$fe_file" ] && [ -f "$f" ]; then fe_file=$f; fi
         done
         [ -n "$fe_file" ] || die "--expect $2: no such file (nor $1/expectations/$2.tsv)"
-    else
-        for f in "$fe_dir/$3.tsv" "$fe_dir/lib$3.tsv"; do
-            [ -z "$fe_file" ] && [ -f "$f" ] && fe_file=$f
+        fe_why="given by --expect"
+    elif [ "$t_arg" != ref ]; then
+        for f in "$dir/$t_name.tsv" "$dir/lib$t_name.tsv"; do
+            if [ -z "$fe_file" ] && [ -f "$f" ]; then fe_file=$f; fi
         done
+        if [ -n "$fe_file" ]; then
+            fe_why="named after the target's folder, $t_name"
+        elif [ -z "$t_error" ]; then
+            expect_by_identity "$1"
+        fi
     fi
     [ -n "$fe_file" ] || return 0
-    fe_file=$(readlink -f -- "$fe_file")
     "$DILLSPEC_ROOT/conformance/report/report.py" check-expect "$1" "$fe_file" || exit 2
-    echo "$fe_file"
+    fe_file=$(realpath -s -- "$fe_file")
+}
+
+# expect_by_identity KIND: find_expect's last resort.  A release with a
+# file of its own gets it; otherwise the run goes without expectations and
+# says which shipped file is nearest and how to pass it: never a guess.
+expect_by_identity() {
+    identify_release
+    local f=$DILLSPEC_ROOT/$1/expectations/$id_expectations.tsv
+    if [ -z "$id_library" ]; then
+        fe_why="none: no file named after the target's folder, and $id_why; pass --expect NAME to choose one of $(rel "$DILLSPEC_ROOT/$1/expectations")/"
+    elif [ -n "$id_expectations" ] && [ -f "$f" ]; then
+        fe_file=$f
+        fe_why="the library is $id_library ($id_why)"
+    else
+        fe_why="none: the library is $id_library ($id_why), which has no file in $1/expectations/"
+        [ -z "$id_nearest" ] || fe_why="$fe_why; the nearest that has one is $id_nearest_library: --expect $id_nearest pins its deviations (rows where the two differ will fail)"
+    fi
 }
 
 # run_tmpdir: one private directory for everything a run's tests and
@@ -123,27 +221,30 @@ find_expect() {
 # against ref, 10-15 s runs: 3150-3600 inputs a second with its directory
 # in /dev/shm; 835-3130 in /tmp on ext4, most runs under 2500).
 run_tmpdir() {
-    rt_base=${DILLSPEC_TMP:-}
-    if [ -z "$rt_base" ]; then
-        rt_base=/tmp
-        [ -d /dev/shm ] && [ -w /dev/shm ] && rt_base=/dev/shm
+    local base=${DILLSPEC_TMP:-}
+    if [ -z "$base" ]; then
+        base=/tmp
+        if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; fi
     fi
-    DILLSPEC_RUN_TMP=$(mktemp -d "$rt_base/dsr.XXXXXX") || die "cannot make a directory in $rt_base"
+    DILLSPEC_RUN_TMP=$(mktemp -d "$base/dsr.XXXXXX") || die "cannot make a directory in $base"
     trap 'rm -rf "$DILLSPEC_RUN_TMP"' EXIT
     trap 'exit 130' INT TERM HUP
     export TMPDIR=$DILLSPEC_RUN_TMP
 }
 
 # try_configure_and_build DIR [cmake args...]: an idempotent out-of-tree
-# build; on failure shows the log's end and returns 1.
-try_configure_and_build() {
-    # cab_: sh functions share the caller's variables.
-    cab_dir=$1; shift
-    mkdir -p "$cab_dir"
-    cmake -S "$DILLSPEC_ROOT" -B "$cab_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$cab_dir.configure.log" 2>&1 \
-        || { tail -n 40 "$cab_dir.configure.log" >&2; say "cmake configure failed ($cab_dir)"; return 1; }
-    cmake --build "$cab_dir" -j "$JOBS" >"$cab_dir.build.log" 2>&1 \
-        || { tail -n 60 "$cab_dir.build.log" >&2; say "build failed ($cab_dir)"; return 1; }
+# build of this checkout; on failure shows the log's end and returns 1.
+try_configure_and_build() { try_configure_and_build_tree "$DILLSPEC_ROOT" "$@"; }
+
+# try_configure_and_build_tree SOURCE DIR [cmake args...]: the same for the
+# tree at SOURCE (another version's, ci/fuzz-compare).
+try_configure_and_build_tree() {
+    local src=$1 dir=$2; shift 2
+    mkdir -p "$dir"
+    cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir.configure.log" 2>&1 \
+        || { tail -n 40 "$dir.configure.log" >&2; say "cmake configure failed ($dir)"; return 1; }
+    cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 \
+        || { tail -n 60 "$dir.build.log" >&2; say "build failed ($dir)"; return 1; }
 }
 
 # configure_and_build DIR [cmake args...]: the same, exit 2 on failure.

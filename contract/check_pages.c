@@ -154,8 +154,15 @@ static void check_coverage(const char *spec) {
 int main(int argc, char **argv) {
     if(argc != 2) {
         fprintf(stderr, "usage: dillspec-contract-check SPECDIR\n"
-            "  SPECDIR holds man/*.txt and ipc_sendfd.md\n");
+            "       dillspec-contract-check --pages\n"
+            "  SPECDIR holds man/*.txt and ipc_sendfd.md; --pages lists the pages\n"
+            "  the contract has tables for (ci/test renders those of a libdill tree)\n");
         return 2;
+    }
+    if(!strcmp(argv[1], "--pages")) {
+        for(int fn = 0; fn < DC_NFNS; fn++)
+            printf("%s\n", dc_fn_page((enum dc_fn)fn));
+        return 0;
     }
     char man[1024];
     snprintf(man, sizeof(man), "%s/man", argv[1]);

@@ -6,6 +6,8 @@ survives means the suite cannot see that mistake; one caught only elsewhere
 means the spine claims what the suite does not show.
 
   run.py BUILD_DIR REPORT_DIR [--only ID,...]
+  run.py --make ID SRC_DIR     a copy of the tree with one fault applied, to
+                               build a faulty ref elsewhere (ci/test-targets)
 """
 import fnmatch
 import os
@@ -74,6 +76,30 @@ def copy_tree(dst):
             shutil.copy(os.path.join(ROOT, f), os.path.join(dst, f))
 
 
+def apply(src, m):
+    """Applies mutant m to the copy in src; the text it replaced, or None
+    when its find text does not occur exactly once."""
+    path = os.path.join(src, m["file"])
+    text = open(path).read()
+    if text.count(m["find"]) != 1:
+        return None
+    with open(path, "w") as f:
+        f.write(text.replace(m["find"], m["replace"]))
+    return text
+
+
+def make(ident, src):
+    found = [m for m in read_catalogue() if m["id"] == ident]
+    if not found:
+        sys.exit("mutants: no such mutant in catalogue.tsv: %s" % ident)
+    shutil.rmtree(src, ignore_errors=True)
+    copy_tree(src)
+    if apply(src, found[0]) is None:
+        sys.exit("mutants: %s: its text to replace does not occur exactly once in %s"
+                 % (ident, found[0]["file"]))
+    return 0
+
+
 def caught_by(build, json_path):
     """Failing tests of one suite run, or None if the build failed.  The
     results are read as ci/conformance reads them: the suite's verdict
@@ -113,6 +139,8 @@ def parse_args(argv):
 
 
 def main():
+    if sys.argv[1:2] == ["--make"] and len(sys.argv) == 4:
+        return make(sys.argv[2], os.path.abspath(sys.argv[3]))
     work, reports, only = parse_args(sys.argv[1:])
     catalogue, caught_by_spine = read_catalogue(), spine()
     unknown = sorted(only - {m["id"] for m in catalogue}) if only else []
@@ -134,13 +162,12 @@ def main():
         if only and m["id"] not in only:
             continue
         path = os.path.join(src, m["file"])
-        text = open(path).read()
-        if text.count(m["find"]) != 1:
-            results.append((m, "NOT-APPLIED", "the text to replace occurs %d times" % text.count(m["find"])))
+        text = apply(src, m)
+        if text is None:
+            count = open(path).read().count(m["find"])
+            results.append((m, "NOT-APPLIED", "the text to replace occurs %d times" % count))
             survived += 1
             continue
-        with open(path, "w") as f:
-            f.write(text.replace(m["find"], m["replace"]))
         failed, err = caught_by(build, os.path.join(work, m["id"] + ".json"))
         with open(path, "w") as f:
             f.write(text)
