@@ -144,3 +144,11 @@ message(STATUS "dillspec target: ${DILLSPEC_TARGET} (${DILLSPEC_TARGET_NAME})")
 if(DILLSPEC_ABSENT)
   message(STATUS "dillspec target lacks: ${_absent}")
 endif()
+
+# The wait probe ci/conformance runs before the suite (cmake/dill_waits.c):
+# does the target end a wait that only its poller can end?
+if(DILLSPEC_CONFORMANCE)
+  add_executable(dillspec-waits "${CMAKE_CURRENT_LIST_DIR}/dill_waits.c")
+  target_link_libraries(dillspec-waits PRIVATE dill::target)
+  set_target_properties(dillspec-waits PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${DILLSPEC_PROBE_DIR}")
+endif()
