@@ -203,7 +203,7 @@ expect_by_identity() {
         fe_why="none: no file named after the target's folder, and $id_why; pass --expect NAME to choose one of $(rel "$DILLSPEC_ROOT/$1/expectations")/"
     elif [ -n "$id_expectations" ] && [ -f "$f" ]; then
         fe_file=$f
-        fe_why="the library is $id_library ($id_why)"
+        fe_why="the library is $id_library: $id_why"
     else
         fe_why="none: the library is $id_library ($id_why), which has no file in $1/expectations/"
         [ -z "$id_nearest" ] || fe_why="$fe_why; the nearest that has one is $id_nearest_library: --expect $id_nearest pins its deviations (rows where the two differ will fail)"
