@@ -100,17 +100,32 @@ def make(ident, src):
     return 0
 
 
+def jobs(build):
+    """Tests at once, as ci/conformance decides (suite_jobs): 2, or 32 when
+    the wait probe finds that the mutant's waits hang (idle-sleeps-forever),
+    so that the hanging tests sleep side by side instead of one after
+    another past the run's limit."""
+    probe = os.path.join(build, "dillspec", "dillspec-waits")
+    try:
+        rc = subprocess.run([probe], timeout=10, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL).returncode
+    except subprocess.TimeoutExpired:
+        return 32
+    return 32 if rc == -14 else 2   # -14: its own alarm (SIGALRM) ended it
+
+
 def caught_by(build, json_path):
     """Failing tests of one suite run, or None if the build failed.  The
     results are read as ci/conformance reads them: the suite's verdict
     record, checked against criterion.json, whatever the messages hold."""
-    b = sh(["cmake", "--build", build, "--target", "dillspec-conformance", "-j2"])
+    b = sh(["cmake", "--build", build, "--target", "dillspec-conformance", "dillspec-waits", "-j2"])
     if b.returncode != 0:
         return None, b.stdout[-2000:]
     exe = os.path.join(build, "conformance", "dillspec-conformance")
     record = json_path[:-len(".json")] + ".record"
     try:
-        subprocess.run([exe, "-j2", "--json=" + json_path], timeout=600, stdout=subprocess.DEVNULL,
+        subprocess.run([exe, "-j%d" % jobs(build), "--json=" + json_path], timeout=600,
+                       stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, env=dict(os.environ, DILLSPEC_RECORD=record))
     except subprocess.TimeoutExpired:
         return ["(the whole run timed out)"], ""
