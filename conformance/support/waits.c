@@ -151,10 +151,10 @@ void ds_check_wait_ready(const struct ds_wait *w) {
 /*  Cancellation and what a timeout leaves                                    */
 /******************************************************************************/
 
-static struct ds_result co;
+static struct ds_result waited;
 
 static coroutine void call_blocked(const struct ds_wait *w, int *st) {
-    DS_RESULT(&co, w->call(st, -1));
+    DS_RESULT(&waited, w->call(st, -1));
 }
 
 /* Closing the coroutine `cr` returns at once, and its call failed with
@@ -163,8 +163,8 @@ static void close_and_expect_ecanceled(const struct ds_wait *w, int cr) {
     int64_t t0 = ds_ms();
     DS_SETUP(hclose(cr) == 0);
     DS_EXPECT_FAST(t0);
-    errno = co.err;
-    DS_EXPECT_ERR(co.rc, ECANCELED, dc_errors(w->fn));
+    errno = waited.err;
+    DS_EXPECT_ERR(waited.rc, ECANCELED, dc_errors(w->fn));
 }
 
 /* Blocked in the call when its coroutine is closed: ECANCELED, at once. */
@@ -174,15 +174,15 @@ void ds_check_wait_ecanceled_blocked(const struct ds_wait *w) {
     int cr = go(call_blocked(w, st));
     DS_SETUP(cr >= 0);
     DS_SETUP(msleep(now() + 20) == 0);
-    cr_assert(!co.returned, "FAIL: the call returned %d (errno %s) before its "
-        "coroutine was canceled", co.rc, ds_errname(co.err));
+    cr_assert(!waited.returned, "FAIL: the call returned %d (errno %s) before its "
+        "coroutine was canceled", waited.rc, ds_errname(waited.err));
     close_and_expect_ecanceled(w, cr);
     w->drop(st);
 }
 
 static coroutine void call_after_cancel(const struct ds_wait *w, int *st) {
     msleep(-1);
-    DS_RESULT(&co, w->call(st, now() + 1000));
+    DS_RESULT(&waited, w->call(st, now() + 1000));
 }
 
 /* Called in a coroutine already canceled: ECANCELED without blocking. */
@@ -196,7 +196,7 @@ void ds_check_wait_ecanceled_after(const struct ds_wait *w) {
 }
 
 static coroutine void call_timed(const struct ds_wait *w, int *st) {
-    DS_RESULT(&co, w->call(st, now() + 50));
+    DS_RESULT(&waited, w->call(st, now() + 50));
 }
 
 /* A timed-out wait leaves nothing behind: another coroutine may wait on
@@ -208,8 +208,8 @@ void ds_check_wait_after_timeout(const struct ds_wait *w) {
     int cr = go(call_timed(w, st));
     DS_SETUP(cr >= 0);
     DS_SETUP(bundle_wait(cr, now() + 2000) == 0 && hclose(cr) == 0);
-    errno = co.err;
-    DS_EXPECT_ERR(co.rc, ETIMEDOUT, dc_errors(w->fn));
+    errno = waited.err;
+    DS_EXPECT_ERR(waited.rc, ETIMEDOUT, dc_errors(w->fn));
     cr = go(release_later(w, st, 50));
     DS_SETUP(cr >= 0);
     int64_t t0 = ds_ms();
@@ -244,15 +244,15 @@ static int64_t late_while_yielding(const struct ds_wait *w) {
     int busy = go(yield_and_release(w, st));
     DS_SETUP(busy >= 0);
     int64_t t0 = ds_ms();
-    while(!co.returned && ds_ms() - t0 < 2000)
+    while(!waited.returned && ds_ms() - t0 < 2000)
         DS_SETUP(yield() == 0);
     int64_t el = ds_ms() - t0;
     stop_yielding = true;
     DS_SETUP(hclose(busy) == 0 && hclose(cr) == 0);
-    cr_assert(co.returned, "FAIL: the waiting call saw no event within 2000 ms "
+    cr_assert(waited.returned, "FAIL: the waiting call saw no event within 2000 ms "
         "while other coroutines yielded");
-    errno = co.err;
-    DS_EXPECT_RC(co.rc, 0);
+    errno = waited.err;
+    DS_EXPECT_RC(waited.rc, 0);
     w->drop(st);
     return el;
 }
