@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "conformance", "report"))
@@ -123,12 +124,15 @@ def caught_by(build, json_path):
         return None, b.stdout[-2000:]
     exe = os.path.join(build, "conformance", "dillspec-conformance")
     record = json_path[:-len(".json")] + ".record"
-    try:
-        subprocess.run([exe, "-j%d" % jobs(build), "--json=" + json_path], timeout=600,
-                       stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env=dict(os.environ, DILLSPEC_RECORD=record))
-    except subprocess.TimeoutExpired:
-        return ["(the whole run timed out)"], ""
+    # The tests' directories go under one of the run's own, removed after
+    # it whatever a test died of (ci/conformance's run_tmpdir).
+    with tempfile.TemporaryDirectory(prefix="dsr.", dir="/tmp") as tmp:
+        try:
+            subprocess.run([exe, "-j%d" % jobs(build), "--json=" + json_path], timeout=600,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=dict(os.environ, DILLSPEC_RECORD=record, TMPDIR=tmp))
+        except subprocess.TimeoutExpired:
+            return ["(the whole run timed out)"], ""
     outcomes, problems = read_results(record, json_path)
     if not outcomes:
         return ["(no results: %s)" % "; ".join(problems)], ""
