@@ -34,6 +34,22 @@ int64_t ds_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t ds_ms_coarse(void) {
+    struct timespec ts;
+#ifdef CLOCK_MONOTONIC_COARSE
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#else
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool event;
+
+void ds_event_reset(void) { event = false; }
+void ds_event_happens(void) { event = true; }
+bool ds_event_happened(void) { return event; }
+
 static coroutine void send_after_yield(int s) {
     yield();
     bsend(s, "w", 1, now() + 1000);

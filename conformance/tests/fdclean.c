@@ -30,9 +30,9 @@ static coroutine void write_later(int fd, int ms) {
  * stale readiness (a timed wait times out on time), and its own readiness
  * ends a wait (no stale registration that hides it). */
 static void expect_fresh_pipe(int rd, int wr) {
-    int64_t t0 = ds_ms();
-    DS_EXPECT_ERR(fdin(rd, now() + 100), ETIMEDOUT, FDIN_ERRS);
-    DS_EXPECT_EXPIRY(t0, 100);
+    int64_t t0 = ds_ms(), dl = now() + 100;
+    DS_EXPECT_ERR(fdin(rd, dl), ETIMEDOUT, FDIN_ERRS);
+    DS_EXPECT_EXPIRY(t0, dl, 100);
     int cr = go(write_later(wr, 50));
     DS_SETUP(cr >= 0);
     t0 = ds_ms();

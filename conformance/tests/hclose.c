@@ -137,8 +137,9 @@ static void expect_fresh_connection(int s[2]) {
     DS_SETUP(hclose(cr) == 0);
     /* Last: a timeout leaves the direction unusable (brecv(3)). */
     t0 = ds_ms();
-    DS_EXPECT_ERR(brecv(s[0], &c, 1, now() + 100), ETIMEDOUT, BRECV_ERRS);
-    DS_EXPECT_EXPIRY(t0, 100);
+    int64_t dl = now() + 100;
+    DS_EXPECT_ERR(brecv(s[0], &c, 1, dl), ETIMEDOUT, BRECV_ERRS);
+    DS_EXPECT_EXPIRY(t0, dl, 100);
 }
 
 static coroutine void receive_forever(int s) {

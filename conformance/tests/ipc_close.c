@@ -23,9 +23,9 @@ DS_TEST(ipc_close, ETIMEDOUT_timed,
     "the peer never acknowledges: ETIMEDOUT at the deadline, neither early nor much late") {
     int s[2];
     DS_SETUP(ipc_pair(s) == 0);
-    int64_t t0 = ds_ms();
-    DS_EXPECT_ERR(ipc_close(s[0], now() + 100), ETIMEDOUT, CLOSE_ERRS);
-    DS_EXPECT_EXPIRY(t0, 100);
+    int64_t t0 = ds_ms(), dl = now() + 100;
+    DS_EXPECT_ERR(ipc_close(s[0], dl), ETIMEDOUT, CLOSE_ERRS);
+    DS_EXPECT_EXPIRY(t0, dl, 100);
     DS_SETUP(hclose(s[1]) == 0);
 }
 

@@ -139,10 +139,9 @@ DS_TWIN(ipc_connect, ETIMEDOUT_timed,
     "a timed deadline when the listener never takes the connection: ETIMEDOUT on time") {
     int clients[256], n;
     int ls = full_listener(clients, 256, &n);
-    int64_t t0 = ds_ms();
-    DS_EXPECT_ERR(ds_connect(mem, ds_path("c.ipc"), now() + 100), ETIMEDOUT,
-        CONNECT_ERRS);
-    DS_EXPECT_EXPIRY(t0, 100);
+    int64_t t0 = ds_ms(), dl = now() + 100;
+    DS_EXPECT_ERR(ds_connect(mem, ds_path("c.ipc"), dl), ETIMEDOUT, CONNECT_ERRS);
+    DS_EXPECT_EXPIRY(t0, dl, 100);
     close_all(clients, n, ls);
 }
 

@@ -190,9 +190,9 @@ DS_TEST(ipc_recvfd, ETIMEDOUT_deadline_0, "nothing to receive and deadline 0: ET
 DS_TEST(ipc_recvfd, ETIMEDOUT_timed, "nothing to receive and a timed deadline: ETIMEDOUT on time") {
     int s[2];
     DS_SETUP(ipc_pair(s) == 0);
-    int64_t t0 = ds_ms();
-    DS_EXPECT_ERR(ipc_recvfd(s[1], now() + 100), ETIMEDOUT, FD_ERRS);
-    DS_EXPECT_EXPIRY(t0, 100);
+    int64_t t0 = ds_ms(), dl = now() + 100;
+    DS_EXPECT_ERR(ipc_recvfd(s[1], dl), ETIMEDOUT, FD_ERRS);
+    DS_EXPECT_EXPIRY(t0, dl, 100);
     DS_SETUP(hclose(s[0]) == 0 && hclose(s[1]) == 0);
 }
 

@@ -15,9 +15,9 @@ DS_TEST(msleep, past_deadline, "a deadline already past acts like 0: returns 0 w
 }
 
 DS_TEST(msleep, timed, "a timed deadline: returns 0 when it expires, neither early nor much late") {
-    int64_t t0 = ds_ms();
-    DS_EXPECT_RC(msleep(now() + 100), 0);
-    DS_EXPECT_EXPIRY(t0, 100);
+    int64_t t0 = ds_ms(), dl = now() + 100;
+    DS_EXPECT_RC(msleep(dl), 0);
+    DS_EXPECT_EXPIRY(t0, dl, 100);
 }
 
 static struct ds_result slept;
