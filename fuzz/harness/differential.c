@@ -153,8 +153,10 @@ static int peer_trace(bool started, struct fz_trace *t) {
     return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? -1 : 0;
 }
 
+ /* A call that would have slept in the kernel (a wrapped fd left blocking,
+  * blockwatch.h) is its own outcome, whatever it then returned. */
 static const char *outcome(const struct fz_step *s) {
-    return s->outcome == 0 ? "ok" : s->outcome == 1 ? "handle"
+    return s->blocked ? "blocked" : s->outcome == 0 ? "ok" : s->outcome == 1 ? "handle"
          : s->outcome == FZ_SKIPPED ? "skipped" : dc_errname(s->err);
 }
 
@@ -211,9 +213,9 @@ static void compare(const struct fz_program *prog, const struct fz_trace *ours,
         const struct fz_step *a = &ours->steps[i], *b = &theirs->steps[i];
         bool same_outcome = a->outcome == b->outcome && a->err == b->err;
         if(same_outcome && a->sum == b->sum && a->after_fd == b->after_fd &&
-                a->list == b->list)
+                a->list == b->list && a->blocked == b->blocked)
             continue;
-        if(!same_outcome && a->open && b->open)
+        if(!same_outcome && a->open && b->open && a->blocked == b->blocked)
             return;   /* both as the pages allow */
         char key[160], theirs_out[24];
         snprintf(theirs_out, sizeof(theirs_out), "%s", outcome(b));

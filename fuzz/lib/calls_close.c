@@ -1,7 +1,8 @@
 /* Closing: hclose(3) of any operand, ipc_close(3), and the closing of
  * every object the program left open, coroutines first, each judged as
  * the pages promise (the model's bookkeeping of a closed object is
- * fz_forget, model.c). */
+ * fz_forget, model.c; what the coroutines of a closed bundle, or those
+ * waiting on a closed object, saw is judged in cells.c). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,43 +12,37 @@
 
 #include "model.h"
 
-/* hclose(3): "closes a handle"; on a coroutine, go(3): "the coroutine is
- * canceled", and its blocking calls fail with ECANCELED from then on.  A
- * call still blocked when hclose came fails with ECANCELED even if its
- * event (its byte, or the peer's end) had already arrived: the coroutine had
+/* hclose(3) of a bundle, go's or bundle()'s: bundle(3): "all the
+ * coroutines within the bundle will be canceled ... The hclose() function
+ * itself won't exit until all the coroutines in the bundle exit"; go(3):
+ * their blocking calls fail with ECANCELED from then on.  A call still
+ * blocked when hclose came fails with ECANCELED even if its event (its
+ * byte, the peer's end, its deadline) had already come: the coroutine had
  * not run again, and cancellation wins (ref/README reading 17; the
  * conformance rows brecv/ECANCELED/same-step-as-event and
- * ipc_close/ECANCELED/same-step-as-event). */
-static void close_coroutine(struct fz_run *r, int s) {
-    struct fz_cell *c = &r->cells[r->slots[s].cell];
-    bool was_blocked = !c->done;
+ * ipc_close/ECANCELED/same-step-as-event).  Coroutines elsewhere in
+ * bundle_wait on it fail with EBADF (reading 14).  What each coroutine's
+ * call did is judged in cells.c. */
+static void close_bundle(struct fz_run *r, int s) {
+    struct fz_expect x = r->slots[s].kind == FZ_COROUTINE ? FZ_MUST_SUCCEED("coroutine")
+                                                         : FZ_MUST_SUCCEED("live");
+    fz_cells_cancel(r, s);
+    fz_cells_closed_under(r, s);
+    r->closing = s;
     int rc = hclose(r->slots[s].h);
     int err = errno;
-    fz_judge(r, DC_HCLOSE, &FZ_MUST_SUCCEED("coroutine"), rc, err, false);
+    r->closing = FZ_NONE;
+    fz_judge(r, DC_HCLOSE, &x, rc, err, false);
+    bool running = false;
+    FZ_EACH_CELL(r, s, c)
+        running |= !r->cells[c].done;
     fz_forget(r, s);
-    if(r->mode != FZ_ORACLE || r->lost)
-        return;
-    if(!c->done)
+    if(r->mode == FZ_ORACLE && !r->lost && running)
         fz_call_finding(DC_HCLOSE, "coroutine", "still-running",
             "hclose returned before the coroutine finished");
-    bool canceled = c->rc == -1 && c->err == ECANCELED;
-    if(was_blocked && !canceled)
-        fz_call_finding(DC_BRECV, "canceled-while-blocked", dc_errname(c->rc ? c->err : 0),
-            "blocked brecv returned %d/%s after hclose of its coroutine",
-            c->rc, dc_errname(c->err));
-    if(canceled) {
-        if(c->after_rc != -1 || c->after_err != ECANCELED)
-            fz_call_finding(DC_MSLEEP, "after-cancel", dc_errname(c->after_rc ? c->after_err : 0),
-                "a later msleep in the canceled coroutine returned %d/%s",
-                c->after_rc, dc_errname(c->after_err));
-        if(c->pair_rc != -1 || c->pair_err != ECANCELED)
-            fz_call_finding(DC_IPC_PAIR, "after-cancel", dc_errname(c->pair_rc ? c->pair_err : 0),
-                "ipc_pair in the canceled coroutine returned %d/%s",
-                c->pair_rc, dc_errname(c->pair_err));
-    }
-    if(c->rc == 0 && !c->byte_ok)
-        fz_call_finding(DC_BRECV, "coroutine", "wrong-bytes",
-            "the byte a coroutine received is not the byte sent");
+    fz_settle(r);
+    FZ_EACH_CELL(r, s, c)
+        r->cells[c].gone = true;
 }
 
 /* A connection must not be closed under a coroutine blocked on it (what
@@ -56,17 +51,51 @@ static void release_receiver(struct fz_run *r, int s) {
     if(r->slots[s].kind != FZ_CONN)
         return;
     int c = r->eps[r->slots[s].ep].busy_cell;
-    for(int i = 0; c != FZ_NONE && i < FZ_NSLOTS; i++)
-        if(r->slots[i].kind == FZ_COROUTINE && r->slots[i].cell == c)
-            close_coroutine(r, i);
+    if(c != FZ_NONE && r->cells[c].owner != FZ_NONE &&
+            r->slots[r->cells[c].owner].kind != FZ_EMPTY)
+        close_bundle(r, r->cells[c].owner);
+}
+
+void fz_release_raw(struct fz_run *r, int raw) {
+    for(int i = 0; i < 2; i++) {
+        int c = r->raws[raw].cell[i];
+        if(c != FZ_NONE && !r->cells[c].done && r->cells[c].owner != FZ_NONE &&
+                r->slots[r->cells[c].owner].kind != FZ_EMPTY)
+            close_bundle(r, r->cells[c].owner);
+    }
+}
+
+/* A listener another coroutine accepts on: reading 14, that ipc_accept
+ * fails with EBADF (libdill #236, #129: the fd number then goes to the
+ * next socket, which must work as any other).  A target known to crash
+ * here ("<fn>/listener-while-accepting/crash") has the coroutine canceled
+ * first. */
+static void closing_listener(struct fz_run *r, int s, enum dc_fn fn) {
+    if(r->slots[s].kind != FZ_LISTENER)
+        return;
+    char key[64];
+    snprintf(key, sizeof(key), "%s/listener-while-accepting/crash", dc_fn_name(fn));
+    for(int c = 0; c < r->ncells; c++) {
+        const struct fz_cell *cell = &r->cells[c];
+        if(cell->body == FZ_BODY_ACCEPT && cell->on == s && !cell->done && !cell->gone &&
+                fz_known(key) && r->slots[cell->owner].kind != FZ_EMPTY)
+            close_bundle(r, cell->owner);
+    }
+    fz_cells_closed_under(r, s);
 }
 
 void fz_close_slot(struct fz_run *r, int s) {
-    if(r->slots[s].kind == FZ_COROUTINE) {
-        close_coroutine(r, s);
+    enum fz_kind k = r->slots[s].kind;
+    if(k == FZ_COROUTINE || k == FZ_BUNDLE) {
+        close_bundle(r, s);
+        return;
+    }
+    if(k == FZ_RAW) {
+        fz_raw_close(r, s);
         return;
     }
     release_receiver(r, s);
+    closing_listener(r, s, DC_HCLOSE);
     int rc = hclose(r->slots[s].h);
     fz_judge(r, DC_HCLOSE, &FZ_MUST_SUCCEED("live"), rc, errno, false);
     fz_forget(r, s);
@@ -106,6 +135,8 @@ void fz_op_ipc_close(struct fz_run *r, const struct fz_op *op) {
             x = FZ_MUST_FAIL("peer-open", ETIMEDOUT);
         release_receiver(r, s);
     }
+    if(s != FZ_NONE)
+        closing_listener(r, s, DC_IPC_CLOSE);
     int rc = ipc_close(h, fz_deadline(r, op->dl, safe));
     fz_judge(r, DC_IPC_CLOSE, &x, rc, errno, false);
     if(s != FZ_NONE && r->slots[s].kind == FZ_CONN && fz_known("ipc_close/dangling-handle/crash"))

@@ -1,6 +1,7 @@
 /* The constructors: what ipc_listen, ipc_listener_fromfd, ipc_connect,
  * ipc_accept, ipc_pair, ipc_fromfd and bundle may do, and the objects they
- * add to the model.  Each clause is named beside the code that encodes it. */
+ * add to the model; and hown, which gives an object a new number.  Each
+ * clause is named beside the code that encodes it. */
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 
 #include <libdill.h>
 
+#include "blockwatch.h"
 #include "model.h"
 
 /******************************************************************************/
@@ -49,6 +51,17 @@ void fz_op_listen(struct fz_run *r, const struct fz_op *op) {
     r->slots[s].addr = a;
 }
 
+/* The type of a socket the harness makes to wrap: blocking, as socket(2)
+ * makes it, unless FZ_FLAG_NONBLOCK.  A blocking one arms the watch for
+ * calls that would block the thread (blockwatch.h): a wrapper must not
+ * leave it so, or its deadlines mean nothing. */
+static int wrapped_type(const struct fz_op *op) {
+    if(op->flags & FZ_FLAG_NONBLOCK)
+        return SOCK_STREAM | SOCK_NONBLOCK;
+    fz_bw_arm(true);
+    return SOCK_STREAM;
+}
+
 /* ipc_listener_fromfd(3) of a listening socket the harness made itself. */
 void fz_op_listener_fromfd(struct fz_run *r, const struct fz_op *op) {
     int s = fz_free_slot(r, op->a), a = op->b % FZ_NADDRS;
@@ -56,7 +69,7 @@ void fz_op_listener_fromfd(struct fz_run *r, const struct fz_op *op) {
         return;
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
     snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", fz_addr_path(a));
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd = socket(AF_UNIX, wrapped_type(op), 0);
     if(fd < 0)
         return;
     bool ok = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
@@ -97,9 +110,10 @@ void fz_op_connect(struct fz_run *r, const struct fz_op *op) {
     }
     fz_set_slot(r, s, FZ_CONN, h, mem);
     r->slots[s].ep = e;
-    if(l != FZ_NONE)
+    if(l != FZ_NONE) {
         r->slots[l].pending[r->slots[l].npending++] = e;
-    else
+        fz_cells_event(r, FZ_BODY_ACCEPT, l);    /* a coroutine's ipc_accept */
+    } else
         r->eps[e].reset = true;   /* connected to a listener we do not know */
 }
 
@@ -108,6 +122,12 @@ void fz_op_accept(struct fz_run *r, const struct fz_op *op) {
     int h, l, s = fz_free_slot(r, op->b);
     if(s == FZ_NONE || !fz_resolve(r, op->a, &h, &l))
         return;
+    /* A coroutine accepts on it (FZ_OP_GO_ACCEPT): which of the two gets a
+     * connection is the scheduler's business. */
+    for(int c = 0; c < r->ncells && l != FZ_NONE; c++)
+        if(r->cells[c].body == FZ_BODY_ACCEPT && r->cells[c].on == l && !r->cells[c].done &&
+                !r->cells[c].gone)
+            return;
     struct fz_expect x;
     bool ready = false;
     if(l == FZ_NONE)
@@ -151,7 +171,7 @@ void fz_make_pair(struct fz_run *r, const struct fz_op *op, bool fromfd) {
     void *mem[2] = {NULL, NULL};
     if(fromfd) {
         int fds[2];
-        if(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+        if(socketpair(AF_UNIX, wrapped_type(op), 0, fds) != 0)
             return;
         for(int i = 0; i < 2; i++) {
             mem[i] = storage(r, op, sizeof(struct ipc_storage));
@@ -192,4 +212,27 @@ void fz_op_bundle(struct fz_run *r, const struct fz_op *op) {
         return;
     }
     fz_set_slot(r, s, FZ_BUNDLE, h, mem);
+}
+
+/* hown(3): "changes the number associated with the object.  The old
+ * number becomes invalid ... The new number can be used in exactly the
+ * same way as the old one would.  If the function fails, the old handle is
+ * closed."  The slot keeps its object under the new number; the old one is
+ * never used again (using it "will result in undefined behavior"). */
+void fz_op_hown(struct fz_run *r, const struct fz_op *op) {
+    int h, s;
+    if(!fz_resolve(r, op->a, &h, &s))
+        return;
+    struct fz_expect x = s == FZ_NONE ? FZ_MUST_FAIL("bad-handle", EBADF)
+                                      : FZ_MUST_SUCCEED("live");
+    int nh = hown(h);
+    if(fz_judge(r, DC_HOWN, &x, nh, errno, true)) {
+        if(s == FZ_NONE)
+            hclose(nh);
+        else
+            r->slots[s].h = nh;
+    } else if(s != FZ_NONE) {
+        fz_cells_closed_under(r, s);
+        fz_forget(r, s);
+    }
 }

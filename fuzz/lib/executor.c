@@ -6,7 +6,9 @@
 
 #include <libdill.h>
 
+#include "blockwatch.h"
 #include "model.h"
+#include "vtime.h"
 
 /******************************************************************************/
 /*  The program                                                               */
@@ -14,7 +16,7 @@
 
 /* DILLSPEC_FUZZ_VERBOSE=1 prints each operation before it runs: with
  * dillspec-fuzz-print's listing, it shows where a program hangs. */
-static bool verbose(void) {
+bool fz_verbose(void) {
     static int v = -1;
     if(v < 0)
         v = getenv("DILLSPEC_FUZZ_VERBOSE") != NULL;
@@ -24,7 +26,7 @@ static bool verbose(void) {
 static void step(struct fz_run *r, const struct fz_op *op) {
     r->code = op->code;
     r->after_fd = false;
-    if(verbose())
+    if(fz_verbose())
         fprintf(stderr, "op %d: %s\n", r->op, fz_op_name(op->code));
     switch(op->code) {
     case FZ_OP_LISTEN: fz_op_listen(r, op); break;
@@ -46,32 +48,77 @@ static void step(struct fz_run *r, const struct fz_op *op) {
     case FZ_OP_SENDFD: fz_op_sendfd(r, op); break;
     case FZ_OP_RECVFD: fz_op_recvfd(r, op); break;
     case FZ_OP_TRANSFER: fz_op_transfer(r, op); break;
+    case FZ_OP_MSLEEP: fz_op_msleep(r, op); break;
+    case FZ_OP_FDIN: fz_op_fdwait(r, op, false); break;
+    case FZ_OP_FDOUT: fz_op_fdwait(r, op, true); break;
+    case FZ_OP_FDCLEAN: fz_op_fdclean(r, op); break;
+    case FZ_OP_RAWFD: fz_op_rawfd(r, op); break;
+    case FZ_OP_RAWIO: fz_op_rawio(r, op); break;
+    case FZ_OP_BUNDLE_WAIT: fz_op_bundle_wait(r, op); break;
+    case FZ_OP_HOWN: fz_op_hown(r, op); break;
+    case FZ_OP_GO_ACCEPT: fz_op_go_accept(r, op); break;
     default: break;
     }
+    /* What coroutines did meanwhile, judged before the next call. */
+    fz_settle(r);
+}
+
+static struct fz_run run;
+
+/* A wait with no deadline while nothing can wake it (vtime.h): every
+ * coroutine is blocked, no fd is ready, and none of the program's fds can
+ * become ready from outside.  It would never end: reported at once, as the
+ * promise the call in progress broke, instead of as a hang. */
+void fz_report_hang(void) {
+    static const char *modes[] = {"deadline-0", "deadline-infinite", "timed", "deadline-past"};
+    struct fz_run *r = &run;
+    char key[128];
+    if(r->closing != FZ_NONE) {
+        FZ_EACH_CELL(r, r->closing, c) {
+            const struct fz_cell *cell = &r->cells[c];
+            if(cell->done)
+                continue;
+            snprintf(key, sizeof(key), "%s/%s/blocked-forever", dc_fn_name(cell->fn),
+                cell->woken ? "canceled-while-woken" : "canceled-while-blocked");
+            fz_finding(key, "op %d: hclose waits for a canceled coroutine whose %s never"
+                " returns", r->op, dc_fn_name(cell->fn));
+            return;
+        }
+    }
+    snprintf(key, sizeof(key), "%s/%s/blocked-forever", fz_op_name((enum fz_opcode)r->code),
+        r->call.set ? modes[r->call.mode] : "no-deadline");
+    fz_finding(key, "op %d waits for ever: every coroutine is blocked, no fd is ready and"
+        " no deadline is set", r->op);
 }
 
 void fz_execute(const struct fz_program *prog, enum fz_mode mode,
         struct fz_trace *trace) {
-    static struct fz_run r;
-    memset(&r, 0, sizeof(r));
-    r.mode = mode;
-    r.trace = trace;
-    r.last_closed = -1;
+    struct fz_run *r = &run;
+    memset(r, 0, sizeof(*r));
+    r->mode = mode;
+    r->trace = trace;
+    r->last_closed = -1;
+    r->closing = FZ_NONE;
     for(int s = 0; s < FZ_NSLOTS; s++)
-        r.slots[s].last_h = -1;
+        r->slots[s].last_h = -1;
     if(trace)
         trace->n = 0;
-    for(r.op = 0; r.op < prog->n; r.op++)
-        step(&r, &prog->ops[r.op]);
-    /* Coroutines first: none may outlive the connection it waits on. */
+    int ignored;
+    fz_bw_arm(false);
+    fz_bw_take(&ignored);
+    for(r->op = 0; r->op < prog->n; r->op++)
+        step(r, &prog->ops[r->op]);
+    /* Coroutines first: none may outlive what it waits on. */
     for(int s = 0; s < FZ_NSLOTS; s++)
-        if(r.slots[s].kind == FZ_COROUTINE)
-            fz_close_slot(&r, s);
+        if(r->slots[s].kind == FZ_COROUTINE || r->slots[s].kind == FZ_BUNDLE)
+            fz_close_slot(r, s);
     for(int s = 0; s < FZ_NSLOTS; s++)
-        if(r.slots[s].kind != FZ_EMPTY)
-            fz_close_slot(&r, s);
-    for(int i = 0; i < r.nmems; i++)
-        free(r.mems[i]);
+        if(r->slots[s].kind != FZ_EMPTY)
+            fz_close_slot(r, s);
+    fz_settle(r);
+    fz_bw_arm(false);
+    for(int i = 0; i < r->nmems; i++)
+        free(r->mems[i]);
 }
 
 static coroutine void send_after_yield(int s) {
@@ -90,6 +137,7 @@ static coroutine void send_after_yield(int s) {
  * wait so (no pair, no coroutine), it says so.  Under virtual time the
  * wait costs nothing. */
 void fz_warm_up(void) {
+    fz_make_quiet_pipe();
     now();
     yield();
     msleep(now() + 1);

@@ -34,6 +34,7 @@ struct fz_step {
     int8_t after_fd;    /* the connection had a failed ipc_sendfd/ipc_recvfd */
     int8_t open;        /* the pages allow this outcome and another (judge.c) */
     int8_t list;        /* the call changed the caller's iolist */
+    int8_t blocked;     /* it would have slept in the kernel (blockwatch.h) */
 };
 
 #define FZ_SKIPPED 2
@@ -57,6 +58,12 @@ void fz_trace_steps(const struct fz_trace *t);
 /* Makes the target create whatever it creates lazily on first use (its
  * poller's fd, say), so that fd counts taken afterwards are stable. */
 void fz_warm_up(void);
+
+/* For vtime.h's fz_vt_on_hang in FZ_ORACLE mode: a wait that can never
+ * end, reported as a finding of the call in progress ("<call>/<deadline
+ * mode>/blocked-forever"; for hclose of a bundle, the canceled
+ * coroutine's call that never returns). */
+void fz_report_hang(void);
 
 /* What every harness does first with an input: keeps a copy of it
  * (fz_save_input) and warms the target up once.  A harness that checks

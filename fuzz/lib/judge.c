@@ -11,6 +11,7 @@
 
 #include <libdill.h>
 
+#include "blockwatch.h"
 #include "model.h"
 
 void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
@@ -24,7 +25,7 @@ void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
     fz_finding(key, "%s", detail);
 }
 
-static void record(struct fz_run *r, int rc, int err, bool open) {
+static void record(struct fz_run *r, int rc, int err, bool open, bool blocked) {
     const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
     r->step = NULL;
     if(!r->trace || r->trace->n == room)
@@ -38,6 +39,7 @@ static void record(struct fz_run *r, int rc, int err, bool open) {
     s->after_fd = r->after_fd;
     s->open = open;
     s->list = false;
+    s->blocked = blocked;
 }
 
 static bool allowed_errno(const struct fz_expect *x, int err) {
@@ -59,17 +61,35 @@ static bool leaves_open(const struct fz_expect *x) {
     return x->may_fail && (x->may_succeed || x->errs[0] == 0 || x->errs[1] != 0);
 }
 
+/* A call that would have slept in the kernel on a blocking socket, past
+ * any deadline (blockwatch.h): a wrapped fd left blocking. */
+static void check_blocked(struct fz_run *r, enum dc_fn fn, const char *call, int fd) {
+    static const char *modes[] = {"deadline-0", "deadline-infinite", "timed", "deadline-past"};
+    char observed[32];
+    snprintf(observed, sizeof(observed), "blocked-in-%s", call);
+    fz_call_finding(fn, r->call.set ? modes[r->call.mode] : "no-deadline", observed,
+        "op %d: %s on fd %d, a blocking socket, would have slept past the deadline",
+        r->op, call, fd);
+}
+
 bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
         int rc, int err, bool returns_handle) {
     bool was_lost = r->lost, contradicted = contradicts(x, rc, err);
+    int blocked_fd;
+    const char *blocked = fz_bw_take(&blocked_fd);
     /* After a failed fd call the outcome is the project's reading
      * (spec/ipc_sendfd.md), which two targets are held to alike. */
     record(r, returns_handle && rc >= 0 ? 1 : rc, err,
-        !was_lost && !contradicted && leaves_open(x) && !r->after_fd);
+        !was_lost && !contradicted && leaves_open(x) && !r->after_fd, blocked != NULL);
     if(contradicted)
         r->lost = true;
-    if(r->mode != FZ_ORACLE || was_lost)
+    if(r->mode != FZ_ORACLE || was_lost) {
+        r->call.set = false;
         return rc != -1;
+    }
+    if(blocked)
+        check_blocked(r, fn, blocked, blocked_fd);
+    fz_check_call_time(r, fn, rc, err);
     if(rc < -1 || (!returns_handle && rc > 0))
         fz_call_finding(fn, "shape", "bad-return", "op %d returned %d", r->op, rc);
     if(rc != -1) {
@@ -93,7 +113,7 @@ bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
 }
 
 void fz_skip_step(struct fz_run *r) {
-    record(r, 0, 0, false);
+    record(r, 0, 0, false, false);
     if(r->step)
         r->step->outcome = FZ_SKIPPED;
 }

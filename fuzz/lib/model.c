@@ -28,9 +28,11 @@ int fz_free_slot(struct fz_run *r, uint8_t from) {
     return FZ_NONE;
 }
 
+/* A raw fd's number is no handle's: a handle with the same number is
+ * another object. */
 static int slot_of_handle(struct fz_run *r, int h) {
     for(int s = 0; s < FZ_NSLOTS; s++)
-        if(r->slots[s].kind != FZ_EMPTY && r->slots[s].h == h)
+        if(r->slots[s].kind != FZ_EMPTY && r->slots[s].kind != FZ_RAW && r->slots[s].h == h)
             return s;
     return FZ_NONE;
 }
@@ -107,6 +109,8 @@ static bool resolve_number(struct fz_run *r, uint8_t v, int *h, int *slot) {
         break;
     default:
         s = v % FZ_NSLOTS;
+        if(r->slots[s].kind == FZ_RAW)
+            return false;   /* an fd, not a handle */
         /* An empty slot stands for the handle it held last, now closed. */
         *h = r->slots[s].kind == FZ_EMPTY ? r->slots[s].last_h : r->slots[s].h;
         break;
@@ -121,6 +125,33 @@ static bool resolve_number(struct fz_run *r, uint8_t v, int *h, int *slot) {
     return true;
 }
 
+bool fz_resolve_fd(struct fz_run *r, uint8_t v, int *fd, int *raw) {
+    *raw = FZ_NONE;
+    switch(v) {
+    case FZ_SP_MINUS_ONE: *fd = -1; return true;
+    case FZ_SP_INT_MAX: *fd = INT_MAX; return true;
+    case FZ_SP_NEVER_ISSUED: *fd = 1 << 20; return true;
+    case FZ_SP_INT_MIN: *fd = INT_MIN; return true;
+    default:
+        if(v >= FZ_SP_MINUS_ONE || r->slots[v % FZ_NSLOTS].kind != FZ_RAW)
+            return false;
+        *raw = r->slots[v % FZ_NSLOTS].raw;
+        *fd = r->raws[*raw].fd;
+        return true;
+    }
+}
+
+int fz_new_raw_pair(struct fz_run *r, const int fds[2]) {
+    if(r->nraws + 2 > FZ_MAX_RAWS)
+        return FZ_NONE;
+    int k = r->nraws;
+    for(int i = 0; i < 2; i++)
+        r->raws[k + i] = (struct fz_raw){.fd = fds[i], .peer = k + 1 - i, .open = true,
+            .cell = {FZ_NONE, FZ_NONE}};
+    r->nraws += 2;
+    return k;
+}
+
 int fz_new_ep(struct fz_run *r) {
     if(r->neps == FZ_MAX_EPS)
         return FZ_NONE;
@@ -133,7 +164,7 @@ void fz_set_slot(struct fz_run *r, int s, enum fz_kind kind, int h, void *mem) {
     struct fz_slot *sl = &r->slots[s];
     int last = sl->last_h;
     *sl = (struct fz_slot){.kind = kind, .h = h, .last_h = last, .ep = FZ_NONE,
-        .addr = FZ_NONE, .cell = FZ_NONE, .mem = mem};
+        .addr = FZ_NONE, .raw = FZ_NONE, .mem = mem};
 }
 
 /* The fd the peer of `e` sent with a byte in [from, from + len) of what
@@ -185,17 +216,29 @@ void fz_bound(struct fz_run *r, int a, bool ok) {
         r->addrs[a] = FZ_ADDR_ASK;
 }
 
-int64_t fz_deadline(const struct fz_run *r, enum fz_deadline dl, bool safe) {
+int64_t fz_deadline_in(struct fz_run *r, enum fz_deadline dl, bool safe, int delay_ms) {
+    int64_t d;
     switch(dl) {
     case FZ_DL_INFINITE:
         /* After a failed ipc_*fd call a target may still wait (below). */
         if(r->after_fd && fz_known("ipc_recvfd/deadline-infinite/hang"))
-            return 0;
-        return safe && !r->lost ? -1 : 0;
-    case FZ_DL_TIMED: return r->mode == FZ_TRACE ? 0 : now() + 1;
-    case FZ_DL_PAST: { int64_t d = now() - 10; return d > 0 ? d : 1; }
-    default: return 0;
+            d = 0;
+        else
+            d = safe && !r->lost ? -1 : 0;
+        break;
+    case FZ_DL_TIMED: d = r->mode == FZ_TRACE ? 0 : now() + delay_ms; break;
+    case FZ_DL_PAST: d = now() - 10; d = d > 0 ? d : 1; break;
+    default: d = 0; break;
     }
+    r->call.set = true;
+    r->call.mode = d == 0 ? FZ_DL_ZERO : dl;
+    r->call.value = d;
+    r->call.vt = fz_vt();
+    return d;
+}
+
+int64_t fz_deadline(struct fz_run *r, enum fz_deadline dl, bool safe) {
+    return fz_deadline_in(r, dl, safe, 1);
 }
 
 /******************************************************************************/
@@ -213,7 +256,12 @@ void fz_forget(struct fz_run *r, int s) {
         for(int i = 0; i < sl->npending; i++)
             if(r->eps[sl->pending[i]].peer == FZ_NONE)
                 r->eps[sl->pending[i]].reset = true;
-    r->last_closed = sl->h;
-    sl->last_h = sl->h;
+    if(sl->kind == FZ_RAW) {
+        r->raws[sl->raw].open = false;
+        sl->last_h = -1;    /* a closed fd's number is not a handle's */
+    } else {
+        r->last_closed = sl->h;
+        sl->last_h = sl->h;
+    }
     sl->kind = FZ_EMPTY;
 }

@@ -6,10 +6,12 @@
  *
  * Downhill only: model.c keeps the books, judge.c judges and data.c makes
  * and checks the bytes; the call families use them, and none of those
- * three calls a family.
+ * three calls a family (timing.c is the judge's clock; cells.c judges what
+ * coroutines saw).
  *
  * Every object the program made sits in a slot; connection endpoints are
- * `struct fz_ep`s, peers of each other; a coroutine's view is a `struct fz_cell`.
+ * `struct fz_ep`s, peers of each other; a coroutine's view is a `struct fz_cell`;
+ * an fd the program owns (not a handle) is a `struct fz_raw`.
  * `struct fz_expect` is the man pages' promise for one call, which fz_judge()
  * holds the outcome against.
  */
@@ -37,7 +39,14 @@
 #define FZ_SAFE_INFLIGHT 32768
 #define FZ_SAFE_SENDS 32
 
-enum fz_kind { FZ_EMPTY, FZ_LISTENER, FZ_CONN, FZ_COROUTINE, FZ_BUNDLE };
+enum fz_kind { FZ_EMPTY, FZ_LISTENER, FZ_CONN, FZ_COROUTINE, FZ_BUNDLE, FZ_RAW };
+
+#define FZ_MAX_RAWS (2 * FZ_MAX_OPS)
+/* The main coroutine, where a cell's index is asked for. */
+#define FZ_MAIN (-2)
+/* Time the judge allows past a deadline before calling a call late: on
+ * virtual time a timer fires when the clock reaches it (vtime.h). */
+#define FZ_LATE_MS 0
 
 /* What is at an address's path: nothing, a socket file this program bound,
  * or what the kernel says (a failed bind may leave a file, and a target may
@@ -72,13 +81,48 @@ struct fz_ep {
     int nfds;
 };
 
-/* What a coroutine started by FZ_OP_GO_RECV saw. */
+/* One end of a socketpair the program owns (FZ_OP_RAWFD): an fd, not a
+ * handle, for fdin(3), fdout(3) and fdclean(3). */
+struct fz_raw {
+    int fd, peer;
+    bool open;
+    uint32_t unread;     /* bytes sent to this end and not read */
+    int writes;          /* sends from this end since the other end was drained */
+    bool full;           /* a send from this end found no room */
+    int cell[2];         /* the cell waiting in fdin, fdout on it, FZ_NONE */
+};
+
+/* What a coroutine's call is: FZ_OP_GO_RECV's brecv(-1), FZ_OP_GO_ACCEPT's
+ * ipc_accept, and msleep, fdin, fdout, bundle_wait with FZ_FLAG_GO. */
+enum fz_body { FZ_BODY_RECV, FZ_BODY_SLEEP, FZ_BODY_FDIN, FZ_BODY_FDOUT, FZ_BODY_WAIT,
+    FZ_BODY_ACCEPT };
+
+/* A coroutine, as the model sees it: the coroutine writes what its call
+ * did (and when, on the virtual clock), the executor writes what happened
+ * around it, and cells.c judges the two once the call has returned. */
 struct fz_cell {
-    int ep, h;
-    bool done, byte_ok;
-    int rc, err;                  /* its brecv(-1) */
-    int after_rc, after_err;      /* a later msleep, once canceled */
-    int pair_rc, pair_err;        /* a later ipc_pair, once canceled */
+    enum fz_body body;
+    enum dc_fn fn;            /* the function it calls */
+    int owner;                /* the slot of its bundle */
+    int ep, h;                /* RECV: its connection; the handle or fd it passes */
+    int on;                   /* WAIT, ACCEPT: the slot waited on; FDIN, FDOUT:
+                                 the raw end; FZ_NONE: a bad operand */
+    int bad_err;              /* the errno a bad operand must give, or 0 */
+    int64_t deadline;         /* what it passes (-1, 0, or a time) */
+    int64_t armed_vt, end_vt; /* virtual ms when its call began and returned, -1 */
+    int64_t event_vt;         /* when what it waits for came, -1 not yet */
+    bool ready;               /* what it waits for was there when it called */
+    bool busy;                /* another coroutine waited on the same fd and side */
+    bool unsure;              /* what it waits for came and went, or may have */
+    bool done, judged, gone, byte_ok;
+    bool canceled;            /* its bundle was closed while the call was blocked */
+    bool woken;               /* ... after its event or deadline had come */
+    bool closed_under;        /* the object it waits on was closed under it */
+    int open_left;            /* WAIT: coroutines of the bundle still running when it returned */
+    int earlier;              /* a wait whose earlier deadline had not fired when
+                                 this one's did (FZ_MAIN, a cell), FZ_NONE */
+    int rc, err;
+    int after_rc[4], after_err[4];   /* msleep, yield, fdin, ipc_pair once canceled */
 };
 
 struct fz_slot {
@@ -87,7 +131,7 @@ struct fz_slot {
     int ep;                      /* FZ_CONN */
     int addr;                    /* FZ_LISTENER */
     int pending[FZ_MAX_PENDING], npending;
-    int cell;                    /* FZ_COROUTINE */
+    int raw;                     /* FZ_RAW */
     void *mem;                   /* storage of a _mem object */
 };
 
@@ -103,6 +147,12 @@ struct fz_run {
     int neps;
     struct fz_cell cells[FZ_MAX_OPS];
     int ncells;
+    struct fz_raw raws[FZ_MAX_RAWS];
+    int nraws;
+    /* The deadline of the main coroutine's call in progress (fz_deadline
+     * to fz_judge), for the judge's time checks (timing.c). */
+    struct { bool set; enum fz_deadline mode; int64_t value, vt; } call;
+    int closing;          /* the slot whose hclose runs, for a hang's report */
     int last_closed;
     enum fz_addr_state addrs[FZ_NADDRS];
     size_t transferred;  /* bytes moved by transfers, up to FZ_TRANSFER_BUDGET */
@@ -198,6 +248,10 @@ static inline uint32_t fz_inflight(const struct fz_run *r, const struct fz_ep *e
     return e->peer == FZ_NONE ? e->sent : e->sent - r->eps[e->peer].rcvd;
 }
 
+/* executor.c: DILLSPEC_FUZZ_VERBOSE is set (each call and each
+ * coroutine's call is printed as it is judged) */
+bool fz_verbose(void);
+
 /* judge.c: checking and recording outcomes */
 void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -222,17 +276,32 @@ int fz_listener_on(struct fz_run *r, int a);
 bool fz_path_exists(const struct fz_run *r, int a);
 /* The model after a bind at `a`, the target's or the harness's own. */
 void fz_bound(struct fz_run *r, int a, bool ok);
-int64_t fz_deadline(const struct fz_run *r, enum fz_deadline dl, bool safe);
+/* The deadline to pass for mode `dl`: -1 only when `safe`, timed now() +
+ * `delay_ms`; recorded for the judge's time checks (timing.c). */
+int64_t fz_deadline_in(struct fz_run *r, enum fz_deadline dl, bool safe, int delay_ms);
+/* The same with the timed deadline now() + 1 of the IPC operations. */
+int64_t fz_deadline(struct fz_run *r, enum fz_deadline dl, bool safe);
+/* The cells of slot `s`'s bundle that have not been closed. */
+#define FZ_EACH_CELL(r, s, c) \
+    for(int c = 0; c < (r)->ncells; c++) \
+        if((r)->cells[c].owner == (s) && !(r)->cells[c].gone)
+/* Two raw ends for the fds of a socketpair; the first's index, or FZ_NONE. */
+int fz_new_raw_pair(struct fz_run *r, const int fds[2]);
+/* An operand as an fd for fdin/fdout: a raw end of the program's (`*raw`),
+ * or a number that is surely no fd (`*raw` FZ_NONE).  False for anything
+ * else: what fd a handle's number or a closed one is, nobody knows. */
+bool fz_resolve_fd(struct fz_run *r, uint8_t v, int *fd, int *raw);
 /* The model after an object is gone, whatever closed it. */
 void fz_forget(struct fz_run *r, int s);
 
-/* calls_make.c: the constructors */
+/* calls_make.c: the constructors, and hown */
 void fz_op_listen(struct fz_run *r, const struct fz_op *op);
 void fz_op_listener_fromfd(struct fz_run *r, const struct fz_op *op);
 void fz_op_connect(struct fz_run *r, const struct fz_op *op);
 void fz_op_accept(struct fz_run *r, const struct fz_op *op);
 void fz_make_pair(struct fz_run *r, const struct fz_op *op, bool fromfd);
 void fz_op_bundle(struct fz_run *r, const struct fz_op *op);
+void fz_op_hown(struct fz_run *r, const struct fz_op *op);
 
 /* calls_stream.c: bytestreams and ipc_done */
 #define FZ_LIST_ROOM 4096   /* a send or receive op's buffer (program.h) */
@@ -262,14 +331,72 @@ void fz_op_recvfd(struct fz_run *r, const struct fz_op *op);
 /* calls_transfer.c: transfers across kernel buffers */
 void fz_op_transfer(struct fz_run *r, const struct fz_op *op);
 
-/* calls_coroutine.c: coroutines */
+/* calls_coroutine.c: coroutines, and the core's calls in the main one */
 void fz_op_go_recv(struct fz_run *r, const struct fz_op *op);
+void fz_op_go_accept(struct fz_run *r, const struct fz_op *op);
 void fz_op_yield(struct fz_run *r, const struct fz_op *op);
+void fz_op_msleep(struct fz_run *r, const struct fz_op *op);
+void fz_op_bundle_wait(struct fz_run *r, const struct fz_op *op);
+/* Makes the pipe a canceled coroutine's fdin waits on (at the warm-up). */
+void fz_make_quiet_pipe(void);
+/* A new cell for a coroutine's call, or FZ_NONE when there is no room. */
+int fz_new_cell(struct fz_run *r, enum fz_body body, enum dc_fn fn);
+/* Starts the coroutine of cell `c` for op's call: go into a free slot
+ * from op->b, or bundle_go into slot op->b when it holds a bundle. */
+void fz_go_cell(struct fz_run *r, const struct fz_op *op, int c);
+
+/* calls_rawfd.c: fds the program owns, and fdin, fdout, fdclean on them */
+void fz_op_rawfd(struct fz_run *r, const struct fz_op *op);
+void fz_op_rawio(struct fz_run *r, const struct fz_op *op);
+void fz_op_fdwait(struct fz_run *r, const struct fz_op *op, bool out);
+void fz_op_fdclean(struct fz_run *r, const struct fz_op *op);
+bool fz_raw_readable(const struct fz_run *r, int raw);
+/* 1 surely writable, 0 surely not, -1 either */
+int fz_raw_writable(const struct fz_run *r, int raw);
+/* Closes the raw fd in slot `s` as fdclean(3) asks: fdclean, then close. */
+void fz_raw_close(struct fz_run *r, int s);
+
+/* cells.c: what coroutines saw, judged once their calls returned */
+/* Reconciles the model with what coroutines did since the last call (a
+ * connection a coroutine accepted) and judges every call that returned. */
+void fz_settle(struct fz_run *r);
+/* The coroutine's side: when its call begins and when it returns. */
+void fz_cell_arm(struct fz_run *r, int c);
+void fz_cell_end(struct fz_run *r, int c, int rc, int err);
+/* What happened to the waits on an object: what they wait for came (on a
+ * raw end, a listener, a bundle's last coroutine), or the object was
+ * closed under them. */
+void fz_cells_event(struct fz_run *r, enum fz_body body, int on);
+/* ... or it came and went before they ran (a drain, a fill): either outcome. */
+void fz_cells_unsure(struct fz_run *r, enum fz_body body, int on);
+void fz_cells_closed_under(struct fz_run *r, int s);
+/* Before hclose of bundle slot `s`: marks its cells canceled. */
+void fz_cells_cancel(struct fz_run *r, int s);
+/* Whether cell `c`'s call ends without being canceled. */
+bool fz_cell_bounded(const struct fz_run *r, int c);
+
+/* timing.c: the judge's clock */
+/* Checks the main coroutine's call that just returned against its
+ * deadline: never early, never late, none with deadline 0 or past that
+ * let time pass, and no other wait's earlier deadline still unfired. */
+void fz_check_call_time(struct fz_run *r, enum dc_fn fn, int rc, int err);
+/* A wait with deadline `d` (cell `self`, or FZ_MAIN) fired: the cell whose
+ * earlier deadline has not fired yet, FZ_MAIN for the main coroutine's
+ * call, or FZ_NONE. */
+int fz_unfired_before(const struct fz_run *r, int self, int64_t d);
+/* The virtual clock, in ms. */
+int64_t fz_vt(void);
+/* Whether time is judged: only on the virtual clock (not with
+ * DILLSPEC_FUZZ_REAL_TIME), and only while the model holds. */
+bool fz_timing_judged(const struct fz_run *r);
 
 /* calls_close.c: closing, judged */
 void fz_op_ipc_close(struct fz_run *r, const struct fz_op *op);
 void fz_op_hclose(struct fz_run *r, const struct fz_op *op);
 /* Closes what slot `s` holds (a coroutine blocked on it first). */
 void fz_close_slot(struct fz_run *r, int s);
+/* Closes the coroutines whose calls wait on raw end `raw` (fdclean of an
+ * fd another coroutine waits on is not in the pages). */
+void fz_release_raw(struct fz_run *r, int raw);
 
 #endif

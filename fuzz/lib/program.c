@@ -37,6 +37,10 @@ static const char *names[FZ_NOPS] = {
     [FZ_OP_GO_RECV] = "go(brecv -1)", [FZ_OP_BUNDLE] = "bundle",
     [FZ_OP_YIELD] = "yield", [FZ_OP_SENDFD] = "ipc_sendfd", [FZ_OP_RECVFD] = "ipc_recvfd",
     [FZ_OP_TRANSFER] = "transfer",
+    [FZ_OP_MSLEEP] = "msleep", [FZ_OP_FDIN] = "fdin", [FZ_OP_FDOUT] = "fdout",
+    [FZ_OP_FDCLEAN] = "fdclean", [FZ_OP_RAWFD] = "socketpair", [FZ_OP_RAWIO] = "send",
+    [FZ_OP_BUNDLE_WAIT] = "bundle_wait", [FZ_OP_HOWN] = "hown",
+    [FZ_OP_GO_ACCEPT] = "go(ipc_accept)",
 };
 
 size_t fz_transfer_size(uint8_t code) {
@@ -149,6 +153,82 @@ static void print_transfer(FILE *out, const struct fz_op *op) {
         FZ_TRANSFER_MS);
 }
 
+/* The core's operations' deadlines: timed is now() + fz_delay_ms(len). */
+static const char *core_deadline(const struct fz_op *op) {
+    static char buf[24];
+    if(op->dl != FZ_DL_TIMED)
+        return deadline(op->dl);
+    snprintf(buf, sizeof(buf), "now()+%d", fz_delay_ms(op->len));
+    return buf;
+}
+
+static const char *fd_operand(uint8_t v, char *buf, size_t n) {
+    static const char *special[] = {"-1", "(skipped)", "INT_MAX", "(skipped)",
+        "1<<20", "INT_MIN", "(skipped)", "(skipped)"};
+    if(v >= FZ_SP_MINUS_ONE)
+        return special[v - FZ_SP_MINUS_ONE];
+    snprintf(buf, n, "fd of slot%d", v % FZ_NSLOTS);
+    return buf;
+}
+
+/* "go(CALL) -> slotN", or bundle_go into slot b when it holds a bundle
+ * (decided when the program runs: both are printed). */
+static void print_go(FILE *out, const struct fz_op *op, const char *call) {
+    const char *mem = (op->flags & FZ_FLAG_MEM) ? "_mem" : "";
+    fprintf(out, "go%s(%s) -> slot%d, or bundle_go%s(slot%d, %s) if it holds a bundle\n",
+        mem, call, op->b % FZ_NSLOTS, mem, op->b % FZ_NSLOTS, call);
+}
+
+/* The core's operations (program.h). */
+static void print_core(FILE *out, const struct fz_op *op) {
+    char a[24], call[96];
+    bool go = (op->flags & FZ_FLAG_GO) != 0;
+    switch(op->code) {
+    case FZ_OP_MSLEEP:
+        snprintf(call, sizeof(call), "msleep(%s)", core_deadline(op));
+        go = go || op->dl == FZ_DL_INFINITE;
+        break;
+    case FZ_OP_FDIN: case FZ_OP_FDOUT:
+        snprintf(call, sizeof(call), "%s(%s, %s)", names[op->code],
+            fd_operand(op->a, a, sizeof(a)), core_deadline(op));
+        break;
+    case FZ_OP_BUNDLE_WAIT:
+        snprintf(call, sizeof(call), "bundle_wait(%s, %s)", operand(op->a, a, sizeof(a)),
+            core_deadline(op));
+        break;
+    case FZ_OP_GO_ACCEPT:
+        snprintf(call, sizeof(call), "ipc_accept(%s, %s); hclose of what it returns",
+            operand(op->a, a, sizeof(a)), core_deadline(op));
+        go = true;
+        break;
+    case FZ_OP_FDCLEAN:
+        fprintf(out, "fdclean(%s)%s\n", fd_operand(op->a, a, sizeof(a)),
+            (op->flags & FZ_FLAG_SKIP) ? "" : "; close(it)");
+        return;
+    case FZ_OP_RAWFD:
+        fprintf(out, "socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK) -> slot%d and the"
+            " next free slot (fds)\n", op->a % FZ_NSLOTS);
+        return;
+    case FZ_OP_RAWIO:
+        if(op->flags & FZ_FLAG_SKIP)
+            fprintf(out, "recv(%s, ...) until nothing is left\n", fd_operand(op->a, a, sizeof(a)));
+        else if(op->len == 3584)
+            fprintf(out, "send(%s, ...) until it is full\n", fd_operand(op->a, a, sizeof(a)));
+        else
+            fprintf(out, "send(%s, %zu bytes)\n", fd_operand(op->a, a, sizeof(a)), op->len);
+        return;
+    case FZ_OP_HOWN:
+        fprintf(out, "hown(%s): its slot takes the new number\n", operand(op->a, a, sizeof(a)));
+        return;
+    default:
+        return;
+    }
+    if(go)
+        print_go(out, op, call);
+    else
+        fprintf(out, "%s\n", call);
+}
+
 void fz_print(const struct fz_program *prog, FILE *out) {
     for(int i = 0; i < prog->n; i++) {
         const struct fz_op *op = &prog->ops[i];
@@ -156,8 +236,13 @@ void fz_print(const struct fz_program *prog, FILE *out) {
         const char *mem = (op->flags & FZ_FLAG_MEM) ? "_mem" : "";
         fprintf(out, "%2d: ", i);
         switch(op->code) {
-        case FZ_OP_LISTEN: case FZ_OP_LISTENER_FROMFD:
+        case FZ_OP_LISTEN:
             fprintf(out, "%s%s(addr%d) -> slot%d\n", names[op->code], mem,
+                op->b % FZ_NADDRS, op->a % FZ_NSLOTS);
+            break;
+        case FZ_OP_LISTENER_FROMFD:
+            fprintf(out, "ipc_listener_fromfd%s(a %s socket listening at addr%d) -> slot%d\n",
+                mem, (op->flags & FZ_FLAG_NONBLOCK) ? "non-blocking" : "blocking",
                 op->b % FZ_NADDRS, op->a % FZ_NSLOTS);
             break;
         case FZ_OP_CONNECT:
@@ -168,9 +253,13 @@ void fz_print(const struct fz_program *prog, FILE *out) {
             fprintf(out, "ipc_accept%s(%s, %s) -> slot%d\n", mem,
                 operand(op->a, a, sizeof(a)), deadline(op->dl), op->b % FZ_NSLOTS);
             break;
-        case FZ_OP_PAIR: case FZ_OP_FROMFD: case FZ_OP_BUNDLE:
+        case FZ_OP_PAIR: case FZ_OP_BUNDLE:
             fprintf(out, "%s%s() -> slot%d\n", names[op->code], mem,
                 op->a % FZ_NSLOTS);
+            break;
+        case FZ_OP_FROMFD:
+            fprintf(out, "ipc_fromfd%s() of both ends of a %s socketpair -> slot%d\n", mem,
+                (op->flags & FZ_FLAG_NONBLOCK) ? "non-blocking" : "blocking", op->a % FZ_NSLOTS);
             break;
         case FZ_OP_BSEND: case FZ_OP_BRECV:
             fprintf(out, "%s(%s, %zu bytes%s, %s)\n", names[op->code],
@@ -210,6 +299,7 @@ void fz_print(const struct fz_program *prog, FILE *out) {
             fprintf(out, "%s\n", (op->len & 1) ? "msleep(now()+1)" : "yield()");
             break;
         default:
+            print_core(out, op);
             break;
         }
     }

@@ -56,6 +56,48 @@
  *                             brecvl of fz_list_shape(part, b >> 2, true)
  *                             (b >> 2 == 0: a plain brecv); every call with
  *                             deadline now() + FZ_TRANSFER_MS
+ *
+ * The encoding only grows: operations are appended to enum fz_opcode, flags
+ * take bits an operation did not use.  An input whose opcode bytes are
+ * below FZ_NOPS keeps its meaning under every later encoding (the corpus is
+ * kept so: fuzz/tools/make_seeds.py --canonical).
+ *
+ * Deadlines.  A deadline mode is 0, -1, timed or past (enum fz_deadline):
+ * timed is now() + 1 for the operations before FZ_OP_MSLEEP and now() +
+ * fz_delay_ms(length) for those after it; past is now() - 10.  -1 is
+ * passed only where the model knows the call completes without it (data
+ * waiting, a peer's done, ...); elsewhere the call gets 0 instead.  The
+ * differential harness (FZ_TRACE) passes 0 for timed and makes no
+ * coroutine.
+ *
+ * The core's operations (from FZ_OP_MSLEEP on):
+ *
+ *   msleep        msleep(deadline); with FZ_FLAG_GO, or with deadline -1
+ *                 (which only cancellation ends), in a coroutine instead
+ *   fdin, fdout   fdin/fdout(fd, deadline) on the fd operand a names: a raw
+ *                 fd of the program (FZ_OP_RAWFD), or -1, INT_MAX, INT_MIN or
+ *                 the never-issued number (EBADF); FZ_FLAG_GO: in a coroutine
+ *   fdclean       fdclean(fd) of a raw fd, then close(fd), which gives the
+ *                 number back to the kernel (the next socket reuses it);
+ *                 FZ_FLAG_SKIP: fdclean only, the program keeps using the fd
+ *   rawfd         socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK): two raw
+ *                 fds, owned by the program, into slots from a
+ *   rawio         on raw fd a: send `length` bytes to its other end; a length
+ *                 of 3584 (code 255) sends until the socket is full;
+ *                 FZ_FLAG_SKIP: read and drop whatever waits at fd a
+ *   bundle_wait   bundle_wait(a, deadline); FZ_FLAG_GO: in a coroutine
+ *   hown          hown(a): the object in a's slot takes the new number
+ *   go_accept     ipc_accept(a, deadline) in a coroutine, which closes the
+ *                 connection it gets at once
+ *
+ * Coroutines.  "In a coroutine" (FZ_OP_GO_RECV, FZ_OP_GO_ACCEPT and
+ * FZ_FLAG_GO) is go(call) into the first free slot from b, or
+ * bundle_go(slot b, call) when slot b holds a bundle or a coroutine (go's
+ * handle is a bundle too); FZ_FLAG_MEM makes it go_mem/bundle_go_mem with
+ * a 256 KiB stack of the program's.  The call's deadline is worked out
+ * when the op runs.  A coroutine whose call failed with ECANCELED then
+ * calls msleep(now() + 50), yield(), fdin(a pipe of the harness's, now() +
+ * 50) and ipc_pair(), each of which must fail with ECANCELED too.
  */
 #ifndef DILLSPEC_PROGRAM_H
 #define DILLSPEC_PROGRAM_H
@@ -74,6 +116,9 @@ enum fz_opcode {
     FZ_OP_LISTENER_FROMFD, FZ_OP_BSEND, FZ_OP_BRECV, FZ_OP_BSENDL, FZ_OP_BRECVL,
     FZ_OP_DONE, FZ_OP_IPC_CLOSE, FZ_OP_HCLOSE, FZ_OP_GO_RECV, FZ_OP_BUNDLE,
     FZ_OP_YIELD, FZ_OP_SENDFD, FZ_OP_RECVFD, FZ_OP_TRANSFER,
+    /* the coroutine core (see above) */
+    FZ_OP_MSLEEP, FZ_OP_FDIN, FZ_OP_FDOUT, FZ_OP_FDCLEAN, FZ_OP_RAWFD, FZ_OP_RAWIO,
+    FZ_OP_BUNDLE_WAIT, FZ_OP_HOWN, FZ_OP_GO_ACCEPT,
     FZ_NOPS
 };
 
@@ -94,11 +139,22 @@ struct fz_op {
     size_t len;              /* byte 4 decoded: 0-199, then 64-byte steps */
 };
 
-#define FZ_FLAG_MEM 1
-#define FZ_FLAG_SKIP 2      /* brecv: NULL buffer; ipc_sendfd: fd -1 */
+#define FZ_FLAG_MEM 1       /* the _mem variant; go_mem and bundle_go_mem */
+#define FZ_FLAG_SKIP 2      /* brecv: NULL buffer; ipc_sendfd: fd -1;
+                               fdclean: keep the fd; rawio: read and drop */
 #define FZ_FLAG_FD_ZERO 4   /* ipc_sendfd: the pipe's end moved to fd 0 */
 #define FZ_FLAG_FD_HIGH 8   /* ipc_sendfd: the pipe's end moved up high */
 #define FZ_HIGH_FD 1000     /* (or the highest number the limit allows) */
+#define FZ_FLAG_GO 4        /* msleep, fdin, fdout, bundle_wait: in a coroutine */
+#define FZ_FLAG_NONBLOCK 4  /* ipc_fromfd, ipc_listener_fromfd: the fds are
+                               non-blocking before they are wrapped (without
+                               it they are blocking, as socket(2) makes them) */
+
+/* The timed deadline of the core's operations: now() + 1 to now() + 16 ms,
+ * so that coroutines' deadlines differ and fall in every order. */
+static inline int fz_delay_ms(size_t len) {
+    return 1 + (int)(len % 16);
+}
 
 struct fz_program {
     int n;

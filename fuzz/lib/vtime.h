@@ -31,8 +31,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The virtual time in milliseconds (the real one when it is off). */
+/* The virtual time in milliseconds (the real one when it is off), read
+ * without changing what the target was last told. */
 int64_t fz_vt_ms(void);
+
+/* Whether the clock is virtual (DILLSPEC_FUZZ_REAL_TIME is not set). */
+bool fz_vt_virtual(void);
 
 /* A real poll(2), for waits on other processes (the differential peer),
  * which the virtual clock knows nothing of. */

@@ -57,7 +57,9 @@ SPECIAL = {alias: H[name] for alias, name in [
 DL = {alias: H[name] for alias, name in [
     ("0", "FZ_DL_ZERO"), ("-1", "FZ_DL_INFINITE"), ("timed", "FZ_DL_TIMED"),
     ("past", "FZ_DL_PAST")]}
-MEM, SKIP = H["FZ_FLAG_MEM"], H["FZ_FLAG_SKIP"]
+MEM, SKIP, GO, NONBLOCK = (H["FZ_FLAG_MEM"], H["FZ_FLAG_SKIP"], H["FZ_FLAG_GO"],
+                           H["FZ_FLAG_NONBLOCK"])
+FILL = 255   # rawio's length code for "until the socket is full" (3584)
 
 
 def op(name, a=0, b=0, dl="0", flags=0, length=0):
@@ -152,6 +154,122 @@ HANDLES = {
         op("brecv", 1, length=5), op("recvfd", 1), op("recvfd", 1, dl="-1"),
         op("brecv", 1, length=2), op("sendfd", 1, flags=4, dl="timed"), op("recvfd", 0),
         op("done", 1), op("sendfd", 1, flags=4), op("ipc_close", 0)),
+    # The coroutine core.  Timed deadlines of the core's operations are
+    # now() + 1 + length % 16 ms (program.h).
+    # Timers in deadline order across coroutines and the main one, and
+    # bundle_wait returning when the last coroutine ends, not before.
+    "core-timers-in-order": prog(
+        op("bundle", 0),
+        op("msleep", 0, 0, dl="timed", flags=GO, length=5),   # bundle_go(slot0, msleep(+6))
+        op("msleep", 0, 0, dl="timed", flags=GO, length=2),   # bundle_go(slot0, msleep(+3))
+        op("msleep", 0, 1, dl="timed", flags=GO, length=9),   # go(msleep(+10)) -> slot1
+        op("msleep", 0, 0, dl="timed", length=4),             # the +3 sleeper first
+        op("bundle_wait", 0, 0, dl="-1"),                     # at +6
+        op("bundle_wait", 1, 0, dl="timed", length=0),        # ETIMEDOUT at +7
+        op("msleep", 0, 0, dl="0"), op("msleep", 0, 0, dl="past"),
+        op("msleep", 0, 2, dl="-1"),                          # go(msleep(-1)) -> slot2
+        op("bundle_wait", 1, 4, dl="timed", flags=GO, length=15),  # 0 at +10
+        op("msleep", 0, 0, dl="timed", length=15),
+        op("hclose", 2), op("bundle_wait", "cr-or-bundle", 0, dl="0"), op("hclose", 0)),
+    # fdin/fdout on fds the program owns: ready, timed out, EBUSY, a fill and
+    # a drain, an end of file, fdclean, and the numbers reused (libdill #71).
+    "core-fd-waits": prog(
+        op("rawfd", 0), op("fdin", 0, dl="0"), op("fdout", 0, dl="0"),
+        op("fdin", 0, 2, dl="-1", flags=GO),                  # go(fdin(fd0, -1)) -> slot2
+        op("fdin", 0, dl="0"), op("fdout", 0, dl="0"),        # EBUSY; the other side is free
+        op("rawio", 1, length=5), op("msleep", 0, dl="timed", length=0),                # the coroutine's fdin returns
+        op("rawio", 0, flags=SKIP),
+        op("fdin", 0, 3, dl="timed", flags=GO, length=2),     # ETIMEDOUT at +3
+        op("msleep", 0, dl="timed", length=6),
+        op("rawio", 1, length=FILL), op("fdout", 1, dl="0"), op("fdout", 1, dl="timed", length=1),
+        op("fdout", 1, 4, dl="-1", flags=GO),                 # go(fdout(fd1, -1)) -> slot4
+        op("rawio", 0, flags=SKIP), op("msleep", 0, dl="timed", length=0),              # writable again: it returns
+        op("fdin", "-1", dl="0"), op("fdout", "INT_MAX", dl="0"),
+        op("fdin", "never-issued", 5, dl="-1", flags=GO),
+        op("fdclean", 1), op("fdin", 0, dl="-1"), op("fdout", 0, dl="0"),
+        op("fdclean", 0, flags=SKIP), op("fdin", 0, dl="0"), op("fdclean", 0),
+        op("rawfd", 0), op("fdin", 0, dl="timed", length=0), op("fdout", 1, dl="past"),
+        op("pair", 6), op("bsend", 6, length=10), op("brecv", 7, dl="timed", length=10),
+        op("brecv", 7, dl="timed", length=1)),
+    # A listener closed while a coroutine is in ipc_accept on it, then new
+    # sockets on its fd number (libdill #236, #129).
+    "core-close-listener-while-accepting": prog(
+        op("listen", 0, 0), op("go_accept", 0, 1, dl="-1"), op("msleep", 0, dl="timed", length=0),
+        op("hclose", 0), op("msleep", 0, dl="timed", length=0),
+        op("listen", 0, 1), op("connect", 2, 1), op("accept", 0, 3, dl="0"),
+        op("bsend", 2, length=4), op("brecv", 3, dl="timed", length=4),
+        op("go_accept", 0, 4, dl="timed", length=3), op("msleep", 0, dl="timed", length=5),
+        op("go_accept", 0, 5, dl="-1"), op("connect", 6, 1), op("msleep", 0, dl="timed", length=0),
+        op("brecv", 6, dl="0", length=1), op("hclose", 6),
+        op("go_accept", 0, 6, dl="-1"), op("ipc_close", 0, dl="0"), op("msleep", 0, dl="timed", length=0),
+        op("pair", 0), op("bsend", 0, length=3), op("brecv", 7, dl="timed", length=3)),
+    # hclose of a bundle while a coroutine is in bundle_wait on it (libdill #215).
+    "core-close-bundle-while-waiting": prog(
+        op("bundle", 0),
+        op("msleep", 0, 0, dl="-1", flags=GO),
+        op("msleep", 0, 0, dl="timed", flags=GO | MEM, length=7),
+        op("bundle_wait", 0, 1, dl="-1", flags=GO),           # go(bundle_wait(slot0, -1))
+        op("bundle_wait", 0, 2, dl="timed", flags=GO, length=3),
+        op("msleep", 0, dl="timed", length=4),
+        op("hclose", 0), op("bundle_wait", 1, dl="0"),
+        op("bundle_wait", 2, dl="-1"), op("bundle_wait", 3, dl="0"),
+        op("bundle_wait", "-1", dl="0"), op("bundle", 3), op("bundle_wait", 3, dl="timed")),
+    # Every kind of wait, blocked with nothing pending, then canceled.
+    "core-cancel-every-wait": prog(
+        op("rawfd", 0), op("rawio", 0, length=FILL), op("listen", 2, 0), op("bundle", 3),
+        op("msleep", 0, 3, dl="-1", flags=GO), op("fdin", 0, 3, dl="-1", flags=GO),
+        op("fdout", 0, 3, dl="-1", flags=GO), op("go_accept", 2, 3, dl="-1"),
+        op("pair", 4), op("go_recv", 4, 6), op("msleep", 0, 7, dl="-1"),
+        op("bundle_wait", 7, 3, dl="-1", flags=GO), op("msleep", 0, dl="timed", length=0),
+        op("hclose", 3), op("hclose", 6), op("hclose", 7)),
+    # hown: the same object under a new number.
+    "core-hown": prog(
+        op("pair", 0), op("hown", 0), op("bsend", 0, length=5), op("brecv", 1, length=5),
+        op("listen", 2, 0), op("hown", 2), op("connect", 3, 0), op("accept", 2, 4),
+        op("bsend", 3, length=2), op("brecv", 4, dl="-1", length=2),
+        op("msleep", 0, 5, dl="-1"), op("hown", 5), op("bundle_wait", 5, dl="0"),
+        op("hclose", 5), op("hown", "-1"), op("hown", "never-issued"),
+        op("bundle", 5), op("hown", 5), op("msleep", 0, 5, dl="timed", flags=GO, length=2),
+        op("bundle_wait", 5, dl="-1"), op("hown", 1), op("ipc_close", 1, dl="0")),
+    # Wrapped handles from blocking and non-blocking fds, every deadline
+    # mode on them; and ipc_close's drain within its deadline.
+    "wrapped-blocking-deadlines": prog(
+        op("fromfd", 0), op("brecv", 0, dl="0", length=1), op("brecv", 0, dl="timed", length=4),
+        op("brecv", 0, dl="past", length=1), op("recvfd", 0, dl="0"),
+        op("listener_fromfd", 2, 3), op("accept", 2, 3, dl="0"), op("accept", 2, 3, dl="timed"),
+        op("go_accept", 2, 4, dl="timed", length=2), op("msleep", 0, dl="timed", length=3),
+        op("connect", 5, 3), op("accept", 2, 6, dl="-1"), op("bsend", 5, length=3),
+        op("brecv", 6, dl="-1", length=3), op("brecv", 6, dl="timed", length=1),
+        op("ipc_close", 0, dl="timed"),
+        op("fromfd", 0, flags=NONBLOCK | MEM), op("brecv", 0, dl="0", length=1),
+        op("brecv", 3, dl="timed", length=2), op("bsend", 3, length=7), op("brecv", 0, length=7),
+        op("listener_fromfd", 7, 2, flags=MEM), op("accept", 7, 3, dl="past"),
+        *[op("bsend", 1, dl="0", length=255) for _ in range(20)]),
+    "wrapped-nonblocking-deadlines": prog(
+        op("fromfd", 0, flags=NONBLOCK), op("listener_fromfd", 2, 1, flags=NONBLOCK),
+        op("brecv", 0, dl="0", length=1), op("brecv", 1, dl="timed", length=1),
+        op("accept", 2, 3, dl="0"), op("accept", 2, 3, dl="timed"),
+        op("connect", 3, 1), op("accept", 2, 4, dl="past"), op("bsend", 4, length=9),
+        op("brecv", 3, dl="timed", length=9), op("ipc_close", 3, dl="timed"),
+        op("done", 0), op("ipc_close", 1, dl="timed")),
+}
+
+# Regression inputs written by hand, minimal, for what the seeds above
+# found (each has its line in corpus/regressions.tsv); those the fuzzers
+# found are kept as they found them.
+HANDLES_REGRESSIONS = {
+    # libdill #236, #129: hclose (or ipc_close) of a listener a coroutine
+    # is blocked in ipc_accept on.
+    "close-listener-while-accepting": prog(
+        op("listen", 0, 0), op("go_accept", 0, 1, dl="-1"),
+        op("msleep", 0, dl="timed", length=0), op("hclose", 0)),
+    "ipc-close-listener-while-accepting": prog(
+        op("listen", 0, 0), op("go_accept", 0, 1, dl="-1"),
+        op("msleep", 0, dl="timed", length=0), op("ipc_close", 0, dl="0")),
+    # libdill #215: hclose of a bundle a coroutine is in bundle_wait on.
+    "close-bundle-while-waiting": prog(
+        op("msleep", 0, 0, dl="-1"), op("bundle_wait", 0, 1, dl="-1", flags=GO),
+        op("msleep", 0, dl="timed", length=0), op("hclose", 0)),
 }
 
 # iolist: head byte (bit 0: sending; bits 1-3: item count - 1; bit 4:
@@ -256,6 +374,12 @@ def handles_dict():
     for i, name in enumerate(OPS):
         lines.append(dict_line("op_" + name, op(name, 0, 1)))
         lines.append(dict_line("op_%s_mem" % name, op(name, 0, 1, flags=MEM)))
+    for name in ("msleep", "fdin", "fdout", "bundle_wait"):
+        lines.append(dict_line("op_%s_go" % name, op(name, 0, 1, dl="-1", flags=GO)))
+    for name in ("fromfd", "listener_fromfd"):
+        lines.append(dict_line("op_%s_nonblock" % name, op(name, 0, 1, flags=NONBLOCK)))
+    lines.append(dict_line("op_rawio_fill", op("rawio", 1, length=FILL)))
+    lines.append(dict_line("op_rawio_drain", op("rawio", 0, flags=SKIP)))
     for sname in SPECIAL:
         key = sname.replace("-", "_")
         lines.append(dict_line("bsend_" + key, op("bsend", sname, length=1)))
@@ -304,8 +428,8 @@ def write_dict(harness, text):
         f.write(text)
 
 
-def write(harness, seeds):
-    d = os.path.join(ROOT, harness, "seeds")
+def write(harness, seeds, sub="seeds"):
+    d = os.path.join(ROOT, harness, sub)
     os.makedirs(d, exist_ok=True)
     for name, data in seeds.items():
         with open(os.path.join(d, name), "wb") as f:
@@ -338,6 +462,7 @@ def main():
     if sys.argv[1:2] == ["--canonical"]:
         return canonical(sys.argv[2:] or ["handles", "differential"])
     write("handles", HANDLES)
+    write("handles", HANDLES_REGRESSIONS, "regressions")
     write("differential", HANDLES)
     write("iolist", IOLIST)
     write("address", ADDRESS)

@@ -1,0 +1,172 @@
+/* fds the program owns (not handles): socketpairs it makes and writes to
+ * itself, and fdin(3), fdout(3) and fdclean(3) on them, in the main
+ * coroutine or in others.  Each clause is named beside the code. */
+#include <sys/socket.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libdill.h>
+
+#include "model.h"
+
+/* Bounds within which a send from one end surely leaves it writable: AF_UNIX
+ * reports an end writable while a quarter of its send buffer (212992 bytes
+ * by default) holds what the other end has not read, each send's bookkeeping
+ * included. */
+#define FZ_RAW_SURE_BYTES 16384
+#define FZ_RAW_SURE_WRITES 8
+
+bool fz_raw_readable(const struct fz_run *r, int k) {
+    return r->raws[k].unread > 0 || !r->raws[r->raws[k].peer].open;
+}
+
+int fz_raw_writable(const struct fz_run *r, int k) {
+    const struct fz_raw *w = &r->raws[k], *p = &r->raws[w->peer];
+    if(!p->open)
+        return 1;          /* an error state: "Either case leads to a successful return" */
+    if(w->full)
+        return 0;
+    return p->unread <= FZ_RAW_SURE_BYTES && w->writes <= FZ_RAW_SURE_WRITES ? 1 : -1;
+}
+
+/* socketpair(2) into two slots from a; the program's, not the target's. */
+void fz_op_rawfd(struct fz_run *r, const struct fz_op *op) {
+    int s0 = fz_free_slot(r, op->a);
+    if(s0 == FZ_NONE)
+        return;
+    r->slots[s0].kind = FZ_RAW;           /* reserve it while looking */
+    int s1 = fz_free_slot(r, op->a);
+    r->slots[s0].kind = FZ_EMPTY;
+    int fds[2];
+    if(s1 == FZ_NONE ||
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
+        return;
+    int k = fz_new_raw_pair(r, fds);
+    if(k == FZ_NONE) {
+        close(fds[0]);
+        close(fds[1]);
+        return;
+    }
+    fz_set_slot(r, s0, FZ_RAW, fds[0], NULL);
+    fz_set_slot(r, s1, FZ_RAW, fds[1], NULL);
+    r->slots[s0].raw = k;
+    r->slots[s1].raw = k + 1;
+}
+
+/* Reads and drops what waits at end k: its other end is writable again. */
+static void drain(struct fz_run *r, int k) {
+    static char buf[4096];
+    while(recv(r->raws[k].fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+        ;
+    struct fz_raw *w = &r->raws[k], *p = &r->raws[w->peer];
+    w->unread = 0;
+    p->writes = 0;
+    p->full = false;
+    fz_cells_unsure(r, FZ_BODY_FDIN, k);
+    if(p->open)
+        fz_cells_event(r, FZ_BODY_FDOUT, w->peer);
+}
+
+/* Sends `len` bytes from end k (3584: until it is full). */
+static void feed(struct fz_run *r, int k, size_t len) {
+    static const char buf[4096];
+    struct fz_raw *w = &r->raws[k], *p = &r->raws[w->peer];
+    if(!p->open)
+        return;
+    bool fill = len == 3584;
+    size_t sent = 0;
+    while(fill || sent < len) {
+        size_t n = fill || len - sent > sizeof(buf) ? sizeof(buf) : len - sent;
+        ssize_t rc = send(w->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if(rc <= 0) {
+            w->full = rc < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+            break;
+        }
+        sent += (size_t)rc;
+    }
+    w->writes++;
+    p->unread += (uint32_t)sent;
+    if(sent > 0)
+        fz_cells_event(r, FZ_BODY_FDIN, w->peer);
+    if(w->full)
+        fz_cells_unsure(r, FZ_BODY_FDOUT, k);
+}
+
+void fz_op_rawio(struct fz_run *r, const struct fz_op *op) {
+    int fd, k;
+    if(!fz_resolve_fd(r, op->a, &fd, &k) || k == FZ_NONE)
+        return;
+    if(op->flags & FZ_FLAG_SKIP)
+        drain(r, k);
+    else
+        feed(r, k, op->len);
+}
+
+/* fdin(3)/fdout(3): 0 when the fd is readable/writable "or in an error
+ * state", ETIMEDOUT at the deadline, EBUSY while another coroutine waits
+ * on the same fd and side, EBADF for what is no fd. */
+void fz_op_fdwait(struct fz_run *r, const struct fz_op *op, bool out) {
+    int fd, k;
+    if(!fz_resolve_fd(r, op->a, &fd, &k))
+        return;
+    enum dc_fn fn = out ? DC_FDOUT : DC_FDIN;
+    if(op->flags & FZ_FLAG_GO) {
+        int c = r->mode == FZ_ORACLE ? fz_new_cell(r, out ? FZ_BODY_FDOUT : FZ_BODY_FDIN, fn)
+                                     : FZ_NONE;
+        if(c == FZ_NONE)
+            return;
+        r->cells[c].h = fd;
+        r->cells[c].on = k;
+        r->cells[c].bad_err = k == FZ_NONE ? EBADF : 0;
+        r->cells[c].deadline = fz_deadline_in(r, op->dl, true, fz_delay_ms(op->len));
+        r->call.set = false;
+        fz_go_cell(r, op, c);
+        return;
+    }
+    struct fz_expect x;
+    bool safe = true;
+    int other = k == FZ_NONE ? FZ_NONE : r->raws[k].cell[out];
+    if(k == FZ_NONE) {
+        x = FZ_MUST_FAIL("bad-fd", EBADF);
+    } else if(other != FZ_NONE && !r->cells[other].done) {
+        x = FZ_MUST_FAIL("busy", EBUSY);
+    } else {
+        int ready = out ? fz_raw_writable(r, k) : fz_raw_readable(r, k);
+        safe = ready == 1;
+        x = ready == 1 ? FZ_MUST_SUCCEED("ready")
+          : ready == 0 ? FZ_MUST_FAIL("not-ready", ETIMEDOUT)
+          : FZ_EITHER("maybe-ready", ETIMEDOUT);
+    }
+    int64_t d = fz_deadline_in(r, op->dl, safe, fz_delay_ms(op->len));
+    int rc = out ? fdout(fd, d) : fdin(fd, d);
+    fz_judge(r, fn, &x, rc, errno, false);
+}
+
+/* fdclean(3): "It has to be called before the file descriptor is closed";
+ * it returns nothing (ref/README reading 12), so nothing is judged here:
+ * what it promises shows in the calls on the fd, or on the next fd to get
+ * its number, that follow. */
+void fz_raw_close(struct fz_run *r, int s) {
+    struct fz_raw *w = &r->raws[r->slots[s].raw];
+    fz_release_raw(r, r->slots[s].raw);
+    fdclean(w->fd);
+    close(w->fd);
+    fz_forget(r, s);
+    fz_cells_event(r, FZ_BODY_FDIN, w->peer);    /* end of file there */
+    fz_cells_event(r, FZ_BODY_FDOUT, w->peer);   /* and a broken pipe */
+}
+
+void fz_op_fdclean(struct fz_run *r, const struct fz_op *op) {
+    int fd, k;
+    if(!fz_resolve_fd(r, op->a, &fd, &k) || k == FZ_NONE)
+        return;   /* fdclean of what is no fd has no meaning in the page */
+    if(op->flags & FZ_FLAG_SKIP) {
+        fz_release_raw(r, k);
+        fdclean(fd);
+    } else {
+        fz_raw_close(r, op->a % FZ_NSLOTS);
+    }
+}
