@@ -57,11 +57,12 @@ static void release_receiver(struct fz_run *r, int s) {
 }
 
 void fz_release_raw(struct fz_run *r, int raw) {
-    for(int i = 0; i < 2; i++) {
-        int c = r->raws[raw].cell[i];
-        if(c != FZ_NONE && !r->cells[c].done && r->cells[c].owner != FZ_NONE &&
-                r->slots[r->cells[c].owner].kind != FZ_EMPTY)
-            close_bundle(r, r->cells[c].owner);
+    for(int c = 0; c < r->ncells; c++) {
+        const struct fz_cell *cell = &r->cells[c];
+        if((cell->body == FZ_BODY_FDIN || cell->body == FZ_BODY_FDOUT) && cell->on == raw &&
+                !cell->done && !cell->gone && cell->owner != FZ_NONE &&
+                r->slots[cell->owner].kind != FZ_EMPTY)
+            close_bundle(r, cell->owner);
     }
 }
 
@@ -78,7 +79,8 @@ static void closing_listener(struct fz_run *r, int s, enum dc_fn fn) {
     for(int c = 0; c < r->ncells; c++) {
         const struct fz_cell *cell = &r->cells[c];
         if(cell->body == FZ_BODY_ACCEPT && cell->on == s && !cell->done && !cell->gone &&
-                fz_known(key) && r->slots[cell->owner].kind != FZ_EMPTY)
+                fz_known(key) && cell->owner != FZ_NONE &&
+                r->slots[cell->owner].kind != FZ_EMPTY)
             close_bundle(r, cell->owner);
     }
     fz_cells_closed_under(r, s);
@@ -119,6 +121,7 @@ void fz_op_ipc_close(struct fz_run *r, const struct fz_op *op) {
     } else {
         struct fz_ep *e = &r->eps[r->slots[s].ep];
         r->after_fd = e->fd_failed || e->in_unsure;
+        r->on_accepting = e->accepting;
         /* The peer's done ends its stream whatever a failed send of its
          * left behind: the handshake drains bytes it need not count. */
         bool peer_done = e->peer != FZ_NONE && r->eps[e->peer].out_done;

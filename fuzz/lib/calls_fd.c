@@ -133,8 +133,10 @@ void fz_op_sendfd(struct fz_run *r, const struct fz_op *op) {
     if(skip || (e && (e->nfds == FZ_MAX_FDS ||
             (e->peer != FZ_NONE && r->eps[e->peer].busy_cell != FZ_NONE))))
         return;
-    /* A target known to die of SIGPIPE here is spared the call. */
-    if(e && !bad_fd && !fz_peer_alive(r, e) && fz_known("ipc_sendfd/peer-closed/crash")) {
+    /* A target known to die of SIGPIPE here is spared the call (also where
+     * a coroutine may have accepted the peer and closed it). */
+    if(e && !bad_fd && (!fz_peer_alive(r, e) || e->accepting) &&
+            fz_known("ipc_sendfd/peer-closed/crash")) {
         fz_skip_step(r);
         return;
     }

@@ -113,6 +113,10 @@ void fz_op_connect(struct fz_run *r, const struct fz_op *op) {
     if(l != FZ_NONE) {
         r->slots[l].pending[r->slots[l].npending++] = e;
         fz_cells_event(r, FZ_BODY_ACCEPT, l);    /* a coroutine's ipc_accept */
+        for(int c = 0; c < r->ncells; c++)
+            if(r->cells[c].body == FZ_BODY_ACCEPT && r->cells[c].on == l &&
+                    !r->cells[c].done && !r->cells[c].gone)
+                r->eps[e].accepting = true;
     } else
         r->eps[e].reset = true;   /* connected to a listener we do not know */
 }

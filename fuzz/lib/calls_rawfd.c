@@ -128,15 +128,17 @@ void fz_op_fdwait(struct fz_run *r, const struct fz_op *op, bool out) {
     }
     struct fz_expect x;
     bool safe = true;
-    int other = k == FZ_NONE ? FZ_NONE : r->raws[k].cell[out];
+    int busy = k == FZ_NONE ? 0 : fz_raw_busy(r, k, out, FZ_NONE);
     if(k == FZ_NONE) {
         x = FZ_MUST_FAIL("bad-fd", EBADF);
-    } else if(other != FZ_NONE && !r->cells[other].done) {
+    } else if(busy == 1) {
         x = FZ_MUST_FAIL("busy", EBUSY);
     } else {
         int ready = out ? fz_raw_writable(r, k) : fz_raw_readable(r, k);
-        safe = ready == 1;
-        x = ready == 1 ? FZ_MUST_SUCCEED("ready")
+        safe = ready == 1 && busy == 0;
+        x = busy < 0 ? (ready == 0 ? FZ_MUST_FAIL("maybe-busy", EBUSY, ETIMEDOUT)
+                                   : FZ_EITHER("maybe-busy", EBUSY, ETIMEDOUT))
+          : ready == 1 ? FZ_MUST_SUCCEED("ready")
           : ready == 0 ? FZ_MUST_FAIL("not-ready", ETIMEDOUT)
           : FZ_EITHER("maybe-ready", ETIMEDOUT);
     }

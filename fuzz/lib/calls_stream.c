@@ -35,6 +35,7 @@ struct fz_ep *fz_conn_operand(struct fz_run *r, uint8_t v, int *h,
     }
     struct fz_ep *e = &r->eps[r->slots[s].ep];
     r->after_fd = e->fd_failed || e->in_unsure;
+    r->on_accepting = e->accepting;
     return e;
 }
 

@@ -40,22 +40,22 @@ void fz_cell_arm(struct fz_run *r, int c) {
         return;
     switch(cell->body) {
     case FZ_BODY_FDIN: case FZ_BODY_FDOUT: {
-        struct fz_raw *w = &r->raws[cell->on];
-        int other = w->cell[side(cell)];
+        int busy = fz_raw_busy(r, cell->on, side(cell), c);
         /* fdin(3), fdout(3): EBUSY "Another coroutine already blocked on
          * fdin with this file descriptor." */
-        if(other != FZ_NONE && !r->cells[other].done) {
+        if(busy == 1) {
             cell->busy = true;
             break;
         }
-        w->cell[side(cell)] = c;
+        cell->unsure = busy < 0;
         if(cell->body == FZ_BODY_FDIN) {
             cell->ready = fz_raw_readable(r, cell->on);
         } else {
             int wr = fz_raw_writable(r, cell->on);
             cell->ready = wr == 1;
-            cell->unsure = wr < 0;
+            cell->unsure |= wr < 0;
         }
+        cell->ready &= !cell->unsure;
         break;
     }
     case FZ_BODY_ACCEPT: cell->ready = r->slots[cell->on].npending > 0; break;
@@ -77,8 +77,6 @@ void fz_cell_end(struct fz_run *r, int c, int rc, int err) {
     cell->rc = rc;
     cell->err = err;
     cell->end_vt = fz_vt();
-    if(is_fd_wait(cell) && cell->on != FZ_NONE && r->raws[cell->on].cell[side(cell)] == c)
-        r->raws[cell->on].cell[side(cell)] = FZ_NONE;
     if(cell->body == FZ_BODY_WAIT && cell->on != FZ_NONE && !cell->closed_under)
         cell->open_left = open_cells(r, cell->on, c);
     if(by_deadline(cell))
@@ -124,6 +122,26 @@ void fz_cells_closed_under(struct fz_run *r, int s) {
 
 /* Whether what cell `c` waits for has come (or may have): a call woken
  * but not yet run when its coroutine is canceled (reading 17). */
+static bool has_come(const struct fz_run *r, const struct fz_cell *cell);
+
+/* A coroutine whose fdin returned EBUSY did so at once: one still in
+ * fdin is blocked there, unless its deadline or event has come, when it
+ * may have been woken already (whether it still counts as blocked is the
+ * scheduler's business). */
+int fz_raw_busy(const struct fz_run *r, int raw, int out, int except) {
+    int busy = 0;
+    for(int c = 0; c < r->ncells; c++) {
+        const struct fz_cell *cell = &r->cells[c];
+        if(c == except || !is_fd_wait(cell) || cell->on != raw || side(cell) != out ||
+                !waiting(cell))
+            continue;
+        if(!has_come(r, cell))
+            return 1;
+        busy = -1;
+    }
+    return busy;
+}
+
 static bool has_come(const struct fz_run *r, const struct fz_cell *cell) {
     if(cell->ready || cell->unsure || cell->event_vt >= 0 || cell->closed_under)
         return true;
@@ -199,6 +217,10 @@ static struct fz_expect expect(const struct fz_cell *cell, int64_t *due) {
             cell->bad_err);
     if(cell->busy)
         return FZ_MUST_FAIL("busy", EBUSY);
+    if(cell->unsure && is_fd_wait(cell)) {
+        *due = -1;
+        return FZ_EITHER("unsure", ETIMEDOUT, EBUSY);
+    }
     if(cell->body == FZ_BODY_SLEEP) {
         *due = d > cell->armed_vt ? d : cell->armed_vt;
         return d < 0 ? FZ_MUST_FAIL("deadline-infinite", ECANCELED)
@@ -254,8 +276,18 @@ static void check_time(const struct fz_run *r, const struct fz_cell *cell,
                                      : dc_fn_name(r->cells[cell->earlier].fn));
 }
 
+/* An accepting coroutine returned: the connections it might have taken
+ * are what the model says again. */
+static void accept_over(struct fz_run *r, const struct fz_cell *cell) {
+    const struct fz_slot *l = cell->on != FZ_NONE ? &r->slots[cell->on] : NULL;
+    for(int i = 0; l && l->kind == FZ_LISTENER && i < l->npending; i++)
+        r->eps[l->pending[i]].accepting = false;
+}
+
 static void judge_cell(struct fz_run *r, struct fz_cell *cell) {
     cell->judged = true;
+    if(cell->body == FZ_BODY_ACCEPT)
+        accept_over(r, cell);
     if(fz_verbose())
         fprintf(stderr, "  coroutine %d (slot %d): %s returned %d/%s; called at %lld,"
             " deadline %lld, event %lld, returned at %lld%s%s%s%s\n", (int)(cell - r->cells),

@@ -26,6 +26,7 @@ bool fz_verbose(void) {
 static void step(struct fz_run *r, const struct fz_op *op) {
     r->code = op->code;
     r->after_fd = false;
+    r->on_accepting = false;
     if(fz_verbose())
         fprintf(stderr, "op %d: %s\n", r->op, fz_op_name(op->code));
     switch(op->code) {

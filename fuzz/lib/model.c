@@ -146,8 +146,7 @@ int fz_new_raw_pair(struct fz_run *r, const int fds[2]) {
         return FZ_NONE;
     int k = r->nraws;
     for(int i = 0; i < 2; i++)
-        r->raws[k + i] = (struct fz_raw){.fd = fds[i], .peer = k + 1 - i, .open = true,
-            .cell = {FZ_NONE, FZ_NONE}};
+        r->raws[k + i] = (struct fz_raw){.fd = fds[i], .peer = k + 1 - i, .open = true};
     r->nraws += 2;
     return k;
 }
@@ -221,7 +220,7 @@ int64_t fz_deadline_in(struct fz_run *r, enum fz_deadline dl, bool safe, int del
     switch(dl) {
     case FZ_DL_INFINITE:
         /* After a failed ipc_*fd call a target may still wait (below). */
-        if(r->after_fd && fz_known("ipc_recvfd/deadline-infinite/hang"))
+        if((r->after_fd && fz_known("ipc_recvfd/deadline-infinite/hang")) || r->on_accepting)
             d = 0;
         else
             d = safe && !r->lost ? -1 : 0;

@@ -74,6 +74,8 @@ struct fz_ep {
     bool in_unsure;      /* after EPROTO: the page says nothing of what follows */
     bool fd_failed;      /* the failure that ended a direction was ipc_*fd's */
     bool sent_unknown;   /* a failed send may have sent part of its bytes */
+    bool accepting;      /* a coroutine in ipc_accept may take it, and close it,
+                            at any blocking call (FZ_OP_GO_ACCEPT) */
     int busy_cell;       /* coroutine receiving on it, FZ_NONE if none */
     uint32_t sent, rcvd;
     int sends;
@@ -89,7 +91,6 @@ struct fz_raw {
     uint32_t unread;     /* bytes sent to this end and not read */
     int writes;          /* sends from this end since the other end was drained */
     bool full;           /* a send from this end found no room */
-    int cell[2];         /* the cell waiting in fdin, fdout on it, FZ_NONE */
 };
 
 /* What a coroutine's call is: FZ_OP_GO_RECV's brecv(-1), FZ_OP_GO_ACCEPT's
@@ -140,6 +141,7 @@ struct fz_run {
     struct fz_trace *trace;
     int op, code;
     bool after_fd;       /* the call at hand is on a connection marked fd_failed */
+    bool on_accepting;   /* ... on a connection marked accepting: any outcome */
     void *mems[FZ_MAX_OPS * 2];   /* _mem storage, freed once all is closed */
     int nmems;
     struct fz_slot slots[FZ_NSLOTS];
@@ -351,6 +353,10 @@ void fz_op_rawio(struct fz_run *r, const struct fz_op *op);
 void fz_op_fdwait(struct fz_run *r, const struct fz_op *op, bool out);
 void fz_op_fdclean(struct fz_run *r, const struct fz_op *op);
 bool fz_raw_readable(const struct fz_run *r, int raw);
+/* Whether a coroutine (but cell `except`) waits in fdin (out: fdout) on
+ * raw end `raw`: 1 one is blocked there, 0 none is, -1 one may be (its
+ * deadline or event came: it may have been woken). */
+int fz_raw_busy(const struct fz_run *r, int raw, int out, int except);
 /* 1 surely writable, 0 surely not, -1 either */
 int fz_raw_writable(const struct fz_run *r, int raw);
 /* Closes the raw fd in slot `s` as fdclean(3) asks: fdclean, then close. */

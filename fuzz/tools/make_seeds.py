@@ -266,6 +266,20 @@ HANDLES_REGRESSIONS = {
     "ipc-close-listener-while-accepting": prog(
         op("listen", 0, 0), op("go_accept", 0, 1, dl="-1"),
         op("msleep", 0, dl="timed", length=0), op("ipc_close", 0, dl="0")),
+    # A coroutine whose deadline had come, woken but not yet run when its
+    # bundle is closed: cancellation wins (ref/README reading 17).  The
+    # brecv in between lets the scheduler fire the timer.
+    "cancel-sleeper-woken-by-its-deadline": prog(
+        op("pair", 0), op("msleep", 0, 2, dl="past", flags=GO),
+        op("brecv", 0, dl="0", length=1), op("hclose", 2)),
+    "cancel-accept-woken-by-its-deadline": prog(
+        op("pair", 0), op("listen", 2, 0), op("go_accept", 2, 3, dl="past"),
+        op("brecv", 0, dl="0", length=1), op("hclose", 3)),
+    # bundle_wait whose deadline fires in the scheduler pass that also ends
+    # the bundle's last coroutine (woken by the byte just sent).
+    "bundle-wait-deadline-as-last-ends": prog(
+        op("pair", 0), op("go_recv", 0, 2), op("bsend", 1, length=1),
+        op("bundle_wait", 2, dl="0")),
     # libdill #215: hclose of a bundle a coroutine is in bundle_wait on.
     "close-bundle-while-waiting": prog(
         op("msleep", 0, 0, dl="-1"), op("bundle_wait", 0, 1, dl="-1", flags=GO),
