@@ -14,7 +14,6 @@
 
 #include <libdill.h>
 
-#include "blockwatch.h"
 #include "model.h"
 
 /******************************************************************************/
@@ -52,14 +51,11 @@ void fz_op_listen(struct fz_run *r, const struct fz_op *op) {
 }
 
 /* The type of a socket the harness makes to wrap: blocking, as socket(2)
- * makes it, unless FZ_FLAG_NONBLOCK.  A blocking one arms the watch for
- * calls that would block the thread (blockwatch.h): a wrapper must not
- * leave it so, or its deadlines mean nothing. */
+ * makes it, unless FZ_FLAG_NONBLOCK.  A wrapper must not leave it so, or
+ * its deadlines mean nothing (the executor watches for calls that would
+ * block the thread: blockwatch.h). */
 static int wrapped_type(const struct fz_op *op) {
-    if(op->flags & FZ_FLAG_NONBLOCK)
-        return SOCK_STREAM | SOCK_NONBLOCK;
-    fz_bw_arm(true);
-    return SOCK_STREAM;
+    return op->flags & FZ_FLAG_NONBLOCK ? SOCK_STREAM | SOCK_NONBLOCK : SOCK_STREAM;
 }
 
 /* ipc_listener_fromfd(3) of a listening socket the harness made itself. */
