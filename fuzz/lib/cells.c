@@ -199,12 +199,14 @@ static void accepted(struct fz_run *r, struct fz_cell *cell) {
 
 static void check_after_cancel(const struct fz_cell *cell) {
     static const enum dc_fn fns[4] = {DC_MSLEEP, DC_YIELD, DC_FDIN, DC_IPC_PAIR};
-    for(int i = 0; i < 4; i++)
+    for(int i = 0; i < 4; i++) {
+        enum dc_fn fn = fns[i];
         if(cell->after_rc[i] != -1 || cell->after_err[i] != ECANCELED)
-            fz_call_finding(fns[i], "after-cancel",
+            fz_call_finding(fn, "after-cancel",
                 dc_errname(cell->after_rc[i] ? cell->after_err[i] : 0),
-                "%s in a canceled coroutine returned %d/%s", dc_fn_name(fns[i]),
+                "%s in a canceled coroutine returned %d/%s", dc_fn_name(fn),
                 cell->after_rc[i], dc_errname(cell->after_err[i]));
+    }
 }
 
 /* What the call may do, by what came while it waited: at once when it was
@@ -284,6 +286,23 @@ static void accept_over(struct fz_run *r, const struct fz_cell *cell) {
         r->eps[l->pending[i]].accepting = false;
 }
 
+/* go(3): canceled, its blocking calls fail with ECANCELED; also when its
+ * event had come but it had not run (reading 17). */
+static void check_canceled(const struct fz_cell *cell) {
+    enum dc_fn fn = cell->fn;
+    const char *observed = cell->rc ? dc_errname(cell->err) : "0";
+    if(cell->rc == -1 && cell->err == ECANCELED)
+        return;
+    if(cell->woken)
+        fz_call_finding(fn, "canceled-while-woken", observed,
+            "a %s woken but not yet run returned %d/%s after hclose of its coroutine",
+            dc_fn_name(fn), cell->rc, dc_errname(cell->err));
+    else
+        fz_call_finding(fn, "canceled-while-blocked", observed,
+            "a blocked %s returned %d/%s after hclose of its coroutine", dc_fn_name(fn),
+            cell->rc, dc_errname(cell->err));
+}
+
 static void judge_cell(struct fz_run *r, struct fz_cell *cell) {
     cell->judged = true;
     if(cell->body == FZ_BODY_ACCEPT)
@@ -315,13 +334,7 @@ static void judge_cell(struct fz_run *r, struct fz_cell *cell) {
                 "a coroutine's call returned %d/%s when its object was closed", rc,
                 dc_errname(err));
     } else if(cell->canceled) {
-        /* go(3): canceled, its blocking calls fail with ECANCELED; also
-         * when its event had come but it had not run (reading 17). */
-        if(!canceled)
-            fz_call_finding(cell->fn, cell->woken ? "canceled-while-woken" : "canceled-while-blocked",
-                rc ? dc_errname(err) : "0",
-                "a blocked %s returned %d/%s after hclose of its coroutine",
-                dc_fn_name(cell->fn), rc, dc_errname(err));
+        check_canceled(cell);
     } else if(canceled) {
         fz_call_finding(cell->fn, "not-canceled", "ECANCELED",
             "a coroutine nobody canceled got ECANCELED");

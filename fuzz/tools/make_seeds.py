@@ -280,6 +280,22 @@ HANDLES_REGRESSIONS = {
     "bundle-wait-deadline-as-last-ends": prog(
         op("pair", 0), op("go_recv", 0, 2), op("bsend", 1, length=1),
         op("bundle_wait", 2, dl="0")),
+    # Found by the handles fuzzer against libdill 2.14, rewritten here.
+    # A coroutine's ipc_accept with deadline 0 gets a later connection.
+    "accept-expired-deadline-succeeds": prog(
+        op("listen", 0, 1), op("go_accept", 0, 1, dl="0"), op("connect", 2, 1),
+        op("yield", length=1)),
+    # Our mistakes: a connection a coroutine may accept and close meanwhile;
+    # a second fdin beside a coroutine's fdin whose deadline had passed.
+    "ipc-close-while-coroutine-accepts": prog(
+        op("listener_fromfd", 0, 0, flags=NONBLOCK), op("go_accept", 0, 0, dl="0"),
+        op("connect", 2, 0), op("ipc_close", 2, dl="timed")),
+    "fdin-beside-a-woken-waiter": prog(
+        op("rawfd", 0), op("fdin", 1, 7, dl="past", flags=GO | MEM), op("fdin", 0, dl="-1"),
+        op("fdin", 1, dl="0")),
+    "sendfd-to-a-connection-a-coroutine-accepted": prog(
+        op("listen", 0, 0), op("go_accept", 0, 1, dl="-1"), op("connect", 2, 0),
+        op("sendfd", 2, dl="timed")),
     # libdill #215: hclose of a bundle a coroutine is in bundle_wait on.
     "close-bundle-while-waiting": prog(
         op("msleep", 0, 0, dl="-1"), op("bundle_wait", 0, 1, dl="-1", flags=GO),
