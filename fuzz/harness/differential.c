@@ -112,8 +112,9 @@ static void start_peer(void) {
 /* Whether the peer answers within PEER_TIMEOUT_MS: a peer that hangs on
  * an input is killed, and the hang is a finding.  The wait is real: the
  * peer is another process, which virtual time (vtime.h) knows nothing of.
- * A peer that deadlocks ends itself at once (tools/trace_main.c); the
- * timeout remains for one that spins. */
+ * A peer that deadlocks answers at once with a trace that ends in the call
+ * that hung, then exits (tools/trace_main.c); the timeout remains for one
+ * that spins. */
 #define PEER_TIMEOUT_MS 5000   /* under the replay's 10 s per input */
 
 static bool peer_answers(void) {
@@ -137,19 +138,28 @@ static bool peer_start(const uint8_t *data, uint32_t size) {
         fz_io_all(to_peer, (void *)data, size, true) == 0;
 }
 
-/* The peer's trace of the input it was given: 1, 0 if the peer died on
- * it, -1 if it hung. */
-static int peer_trace(bool started, struct fz_trace *t) {
-    if(started && peer_answers() &&
-            fz_io_all(from_peer, &t->n, sizeof(t->n), false) == 0 &&
-            t->n >= 0 && t->n <= (int)(sizeof(t->steps) / sizeof(t->steps[0])) &&
-            fz_io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), false) == 0)
-        return 1;
+static int peer_end(void) {
     int status = 0;
     close(to_peer);
     close(from_peer);
     waitpid(peer, &status, 0);
     peer = -1;
+    return status;
+}
+
+/* The peer's trace of the input it was given: 1, 0 if the peer died on
+ * it, -1 if it hung without saying where.  A peer whose trace ends with a
+ * call that hung (FZ_HUNG) has exited after writing it. */
+static int peer_trace(bool started, struct fz_trace *t) {
+    if(started && peer_answers() &&
+            fz_io_all(from_peer, &t->n, sizeof(t->n), false) == 0 &&
+            t->n >= 0 && t->n <= (int)(sizeof(t->steps) / sizeof(t->steps[0])) &&
+            fz_io_all(from_peer, t->steps, (size_t)t->n * sizeof(t->steps[0]), false) == 0) {
+        if(t->n > 0 && t->steps[t->n - 1].outcome == FZ_HUNG)
+            peer_end();
+        return 1;
+    }
+    int status = peer_end();
     return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? -1 : 0;
 }
 
@@ -157,7 +167,8 @@ static int peer_trace(bool started, struct fz_trace *t) {
   * blockwatch.h) is its own outcome, whatever it then returned. */
 static const char *outcome(const struct fz_step *s) {
     return s->blocked ? "blocked" : s->outcome == 0 ? "ok" : s->outcome == 1 ? "handle"
-         : s->outcome == FZ_SKIPPED ? "skipped" : dc_errname(s->err);
+         : s->outcome == FZ_SKIPPED ? "skipped" : s->outcome == FZ_HUNG ? "hung"
+         : dc_errname(s->err);
 }
 
 /* Whether a receive of operation `op` skips bytes (a NULL base with a

@@ -92,6 +92,18 @@ void fz_report_hang(void) {
         " no deadline is set", r->op);
 }
 
+void fz_trace_hang(void) {
+    struct fz_run *r = &run;
+    const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
+    if(!r->trace || r->trace->n == room)
+        return;
+    struct fz_step *s = &r->trace->steps[r->trace->n++];
+    memset(s, 0, sizeof(*s));
+    s->op = (int16_t)r->op;
+    s->code = (int8_t)r->code;
+    s->outcome = FZ_HUNG;
+}
+
 void fz_execute(const struct fz_program *prog, enum fz_mode mode,
         struct fz_trace *trace) {
     struct fz_run *r = &run;

@@ -38,6 +38,9 @@ struct fz_step {
 };
 
 #define FZ_SKIPPED 2
+#define FZ_HUNG 3           /* never returned: it waited with nothing that
+                               could end it (the differential peer's trace
+                               ends with such a step) */
 
 struct fz_trace {
     int n;
@@ -64,6 +67,10 @@ void fz_warm_up(void);
  * mode>/blocked-forever"; for hclose of a bundle, the canceled
  * coroutine's call that never returns). */
 void fz_report_hang(void);
+
+/* For fz_vt_on_hang in FZ_TRACE mode: the call in progress becomes the
+ * trace's last step, with outcome FZ_HUNG. */
+void fz_trace_hang(void);
 
 /* What every harness does first with an input: keeps a copy of it
  * (fz_save_input) and warms the target up once.  A harness that checks

@@ -58,7 +58,13 @@ static void load_known(void) {
     fclose(f);
 }
 
+/* A wildcard never passes over a hang: a key whose call never returned
+ * (the differential peer's "~hung") is known only by a pattern that says
+ * "hung" too, so that a known divergence of a call does not hide it, and a
+ * hang key left out by DILLSPEC_FUZZ_CHECK_KEY still shows. */
 static bool key_matches(const char *pattern, const char *key) {
+    if(strstr(key, "~hung") && !strstr(pattern, "hung"))
+        return false;
     return fnmatch(pattern, key, 0) == 0;
 }
 

@@ -9,8 +9,10 @@
  *
  * It runs on virtual time (vtime.h) like the harness, in a clock of its own:
  * everything it waits for is in this process, so a wait without a deadline
- * that finds nothing ready is a hang for certain, and the peer ends itself
- * the way the harness would have ended it after its timeout (SIGKILL).
+ * that finds nothing ready is a hang for certain.  The peer then writes the
+ * trace so far, ending with the call that hung (outcome FZ_HUNG), and
+ * exits: the harness names the call ("<call>/<ours>~hung") and starts a
+ * new peer for the next input.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -26,14 +28,22 @@
 
 const char fz_harness[] = "trace";
 
+static struct fz_trace trace;
+
+static int write_trace(void) {
+    size_t n = sizeof(trace.n) + (size_t)trace.n * sizeof(trace.steps[0]);
+    return fz_io_all(1, &trace, n, true);
+}
+
 static void hung(void) {
-    raise(SIGKILL);
+    fz_trace_hang();
+    write_trace();
+    _exit(0);
 }
 
 int main(void) {
     static uint8_t input[FZ_MAX_OPS * 5];
     static struct fz_program prog;
-    static struct fz_trace trace;
     pid_t parent = getppid();
     if(prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         return 1;   /* the harness is already gone */
@@ -47,8 +57,7 @@ int main(void) {
         fz_decode(input, size, &prog);
         fz_execute(&prog, FZ_TRACE, &trace);
         fz_clean_dir();
-        size_t n = sizeof(trace.n) + (size_t)trace.n * sizeof(trace.steps[0]);
-        if(fz_io_all(1, &trace, n, true) != 0)
+        if(write_trace() != 0)
             return 1;
     }
 }
