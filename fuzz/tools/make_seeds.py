@@ -296,11 +296,45 @@ HANDLES_REGRESSIONS = {
     "sendfd-to-a-connection-a-coroutine-accepted": prog(
         op("listen", 0, 0), op("go_accept", 0, 1, dl="-1"), op("connect", 2, 0),
         op("sendfd", 2, dl="timed")),
+    # Time and cancellation, each finding hand-made faulty builds (fuzz/README's
+    # power table).  Deadlines fire in order and never early: a coroutine's
+    # msleep(+5) beside the main one's msleep(+2), then beside msleep(+4).
+    "timers-in-deadline-order": prog(
+        op("msleep", 0, 1, dl="timed", flags=GO, length=4), op("msleep", 0, dl="timed", length=1),
+        op("msleep", 0, dl="timed", length=6)),
+    "timer-never-early": prog(
+        op("msleep", 0, 1, dl="timed", flags=GO, length=4), op("msleep", 0, dl="timed", length=3),
+        op("msleep", 0, dl="timed", length=3)),
+    # ipc_close's drain ends at its deadline while the peer stays open.
+    "ipc-close-drain-deadline": prog(
+        op("pair", 0), op("bsend", 1, length=3), op("ipc_close", 0, dl="timed")),
+    # A coroutine in msleep(-1), with nothing pending, canceled: ECANCELED,
+    # and again from each later blocking call in it.
+    "cancel-sleeper-with-nothing-pending": prog(
+        op("msleep", 0, 0, dl="-1"), op("hclose", 0)),
+    "cancel-fdin-with-nothing-pending": prog(
+        op("rawfd", 0), op("fdin", 0, 2, dl="-1", flags=GO), op("yield"), op("hclose", 2)),
+    # Wrappers: a blocking socket wrapped, then deadline 0 on what it gives:
+    # a connection, a listener, a connection accepted from it.
+    "wrapped-blocking-connection": prog(
+        op("fromfd", 0), op("brecv", 0, dl="0", length=1), op("brecv", 1, dl="timed", length=1)),
+    "wrapped-blocking-listener": prog(
+        op("listener_fromfd", 0, 0), op("accept", 0, 1, dl="0"), op("accept", 0, 1, dl="timed")),
+    "accepted-connection-deadline-0": prog(
+        op("listen", 0, 0), op("connect", 1, 0), op("accept", 0, 2, dl="0"),
+        op("brecv", 2, dl="0", length=1), op("bsend", 2, length=1), op("brecv", 1, length=1)),
     # libdill #215: hclose of a bundle a coroutine is in bundle_wait on.
     "close-bundle-while-waiting": prog(
         op("msleep", 0, 0, dl="-1"), op("bundle_wait", 0, 1, dl="-1", flags=GO),
         op("msleep", 0, dl="timed", length=0), op("hclose", 0)),
 }
+
+# The regression inputs the differential harness replays too: each finds
+# its faulty builds there as well (a call that hung or would have blocked
+# in the libdill peer, where ref's returned).
+DIFFERENTIAL_REGRESSIONS = ["ipc-close-drain-deadline", "wrapped-blocking-connection",
+                            "wrapped-blocking-listener", "accepted-connection-deadline-0"]
+
 
 # iolist: head byte (bit 0: sending; bits 1-3: item count - 1; bit 4:
 # large items, 64 times the length; bits 5-6: what the peer does: 0 its
@@ -493,6 +527,8 @@ def main():
         return canonical(sys.argv[2:] or ["handles", "differential"])
     write("handles", HANDLES)
     write("handles", HANDLES_REGRESSIONS, "regressions")
+    write("differential", {k: HANDLES_REGRESSIONS[k] for k in DIFFERENTIAL_REGRESSIONS},
+          "regressions")
     write("differential", HANDLES)
     write("iolist", IOLIST)
     write("address", ADDRESS)
