@@ -120,13 +120,20 @@ static int bundle_slot(const struct fz_run *r, uint8_t b) {
     return k == FZ_BUNDLE || k == FZ_COROUTINE ? s : FZ_NONE;
 }
 
+/* go_mem's stacks, kept from one program to the next: every coroutine a
+ * program started is closed before fz_execute returns (as the storage it
+ * used to free then), so the next program may reuse its stack, instead of
+ * a fresh 256 KiB block (an mmap, and its shadow under ASan) per go_mem. */
+static void *stacks[FZ_MAX_OPS];
+
 static void *stack_for(struct fz_run *r, const struct fz_op *op) {
-    if(!(op->flags & FZ_FLAG_MEM) || r->nmems == FZ_MAX_OPS * 2)
+    if(!(op->flags & FZ_FLAG_MEM) || r->nstacks == FZ_MAX_OPS)
         return NULL;
-    void *mem = malloc(FZ_STACK);
-    if(mem)
-        r->mems[r->nmems++] = mem;
-    return mem;
+    void **s = &stacks[r->nstacks];
+    if(!*s && !(*s = malloc(FZ_STACK)))
+        return NULL;
+    r->nstacks++;
+    return *s;
 }
 
 void fz_go_cell(struct fz_run *r, const struct fz_op *op, int c) {

@@ -144,6 +144,7 @@ struct fz_run {
     bool on_accepting;   /* ... on a connection marked accepting: any outcome */
     void *mems[FZ_MAX_OPS * 2];   /* _mem storage, freed once all is closed */
     int nmems;
+    int nstacks;                  /* go_mem stacks in use (calls_coroutine.c) */
     struct fz_slot slots[FZ_NSLOTS];
     struct fz_ep eps[FZ_MAX_EPS];
     int neps;
