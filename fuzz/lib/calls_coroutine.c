@@ -136,6 +136,22 @@ static void *stack_for(struct fz_run *r, const struct fz_op *op) {
     return *s;
 }
 
+/* A call given a number no slot held (0, a closed number) that is the
+ * coroutine's own new handle, reused: it acts on its own bundle, which
+ * the model learns only once go returned.  A bundle_wait then waits on
+ * it until it is closed; an ipc_accept fails at once with ENOTSUP. */
+static void own_handle(struct fz_run *r, int c, int h, int slot) {
+    struct fz_cell *cell = &r->cells[c];
+    if(!cell->bad_err || cell->h != h)
+        return;
+    if(cell->body == FZ_BODY_WAIT) {
+        cell->bad_err = 0;
+        cell->on = slot;
+    } else if(cell->body == FZ_BODY_ACCEPT) {
+        cell->bad_err = ENOTSUP;
+    }
+}
+
 void fz_go_cell(struct fz_run *r, const struct fz_op *op, int c) {
     int into = bundle_slot(r, op->b), slot = into;
     if(into == FZ_NONE && (slot = fz_free_slot(r, op->b)) == FZ_NONE) {
@@ -154,8 +170,10 @@ void fz_go_cell(struct fz_run *r, const struct fz_op *op, int c) {
     } else {
         h = stk ? go_mem(run_cell(r, c), stk, FZ_STACK) : go(run_cell(r, c));
         rc = h;
-        if(fz_judge(r, stk ? DC_GO_MEM : DC_GO, &FZ_MUST_SUCCEED("always"), h, errno, true))
+        if(fz_judge(r, stk ? DC_GO_MEM : DC_GO, &FZ_MUST_SUCCEED("always"), h, errno, true)) {
             fz_set_slot(r, slot, FZ_COROUTINE, h, NULL);
+            own_handle(r, c, h, slot);
+        }
     }
     if(rc < 0)
         r->cells[c].gone = true;   /* never ran */
