@@ -148,7 +148,8 @@ def optional_item(name, proto):
     text = (
         "/* %(n)s is not in every libdill: a weak reference lets this program\n"
         " * build without it, and a call then ends the test as UNRESOLVED, as the\n"
-        " * suite's stand-in does (cmake/dill_standins.h). */\n"
+        " * suite's stand-in does (cmake/dill_standins.h).  A weak reference takes\n"
+        " * nothing out of a static libdill.a: link one with -Wl,-u,dill_%(n)s. */\n"
         "#ifndef %(n)s\n%(dproto)s;\n#endif\n#pragma weak dill_%(n)s\n"
         "#define DS_HAVE_%(n)s (dill_%(n)s != 0)\n#define DS_HAVE_dill_%(n)s DS_HAVE_%(n)s\n"
         "static %(standin)s {\n    %(voids)s;\n    ds_needs_absent(\"%(n)s\");\n}\n"
