@@ -208,7 +208,7 @@ def leading_comment(pending):
     """The comment just above an item (no blank line between)."""
     text = "".join(t.text for t in pending)
     m = re.search(r"((?:[ \t]*(?:/\*.*?\*/|//[^\n]*)[ \t]*\n)+)\s*$", text, re.S)
-    if not m or "\n\n" in text[m.end(1):]:
+    if not m or "\n" in text[m.end(1):]:
         return ""
     block = m.group(1).rstrip("\n")
     return block if "\n\n" not in block else block.rsplit("\n\n", 1)[1]

@@ -23,9 +23,9 @@ FAULTS = {
     "ds_inject_syscall_errno": "The fault is injected by a seccomp filter (Linux) that makes "
                                "the named system calls fail with the errno.",
     "ds_alloc_loop": "Allocation failures: this program defines malloc, calloc, realloc and "
-                     "free on top of glibc's (__libc_malloc), and the library's allocations "
-                     "go through them (glibc only; link the library shared or static, not "
-                     "with its own allocator).",
+                     "free itself, on top of glibc's (__libc_malloc and kin), so that the "
+                     "library's allocations go through them and the n-th can be made to "
+                     "fail (glibc; the library linked shared or static).",
     "ds_drop_root": "Run as root, the test drops to uid 65534 for the permission check.",
 }
 
@@ -145,11 +145,12 @@ def optional_item(name, proto):
     params = re.search(r"\((.*)\)", proto).group(1)
     args = [re.findall(r"\w+", p)[-1] for p in params.split(",")]
     standin = proto.replace(name + "(", "ds_lacks_%s(" % name, 1)
-    text = (
-        "/* %(n)s is not in every libdill: a weak reference lets this program\n"
-        " * build without it, and a call then ends the test as UNRESOLVED, as the\n"
-        " * suite's stand-in does (cmake/dill_standins.h).  A weak reference takes\n"
-        " * nothing out of a static libdill.a: link one with -Wl,-u,dill_%(n)s. */\n"
+    comment = "/* " + "\n * ".join(wrap(
+        "%s is not in every libdill: a weak reference lets this program build without "
+        "it, and a call then ends the test as UNRESOLVED, as the suite's stand-in does "
+        "(cmake/dill_standins.h).  A weak reference takes nothing out of a static "
+        "libdill.a: link one with -Wl,-u,dill_%s." % (name, name))) + " */\n"
+    text = comment + (
         "#ifndef %(n)s\n%(dproto)s;\n#endif\n#pragma weak dill_%(n)s\n"
         "#define DS_HAVE_%(n)s (dill_%(n)s != 0)\n#define DS_HAVE_dill_%(n)s DS_HAVE_%(n)s\n"
         "static %(standin)s {\n    %(voids)s;\n    ds_needs_absent(\"%(n)s\");\n}\n"
@@ -396,14 +397,15 @@ def declaration(item):
 
 
 def wrap(text, width=74):
-    words, lines, cur = text.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = (cur + " " + w).strip()
-    return lines + ([cur] if cur else [])
+    """Lines of at most `width`, keeping the two spaces after a sentence."""
+    lines, cur = [], ""
+    for chunk in re.findall(r"\S+\s*", " ".join(text.split("\n"))):
+        word = chunk.rstrip()
+        if cur and len(cur.rstrip()) + 1 + len(word) > width:
+            lines.append(cur.rstrip())
+            cur = ""
+        cur += word + (" " if chunk == word else chunk[len(word):len(word) + 2])
+    return lines + ([cur.rstrip()] if cur.strip() else [])
 
 
 def waived(row):
