@@ -49,3 +49,15 @@ note_finding() {
         "$5" "$6" "$7" "${LD_LIBRARY_PATH:-}" "${DILLSPEC_FUZZ_KNOWN:-}" "${DILLSPEC_FUZZ_ABSENT:-}" \
         "${DILLSPEC_FUZZ_PEER:-}" >>"$1"
 }
+
+# repro_line TARGET INPUT: the line under a finding that names the input's
+# standalone C program (ci/repro --fuzz; fuzz/tools/fuzz_repro.py), written
+# now; the first for a target builds the harnesses it records with.
+repro_line() {
+    rl_out=$(python3 "$DILLSPEC_ROOT/fuzz/tools/fuzz_repro.py" --no-run --target "$1" \
+        --out "${DILLSPEC_REPORTS:-$DILLSPEC_ROOT/reports}/repro" --build "$DILLSPEC_BUILD" "$2" 2>&1)
+    case "$rl_out" in
+        *"reproducer: "*) printf '  reproducer: %s\n' "$(printf '%s\n' "$rl_out" | sed -n 's/^reproducer: //p' | tail -n 1)" ;;
+        *) printf '  reproducer: none (%s)\n' "$(printf '%s\n' "$rl_out" | tail -n 1)" ;;
+    esac
+}

@@ -8,7 +8,10 @@
    77 for a waived row;
 3. for a sample of the faulty copies of ref (conformance/mutants/), the
    reproducers of the rows conformance/mutants/spine.tsv says catch the
-   fault exit 1 against that copy.
+   fault exit 1 against that copy;
+4. every regression input of the fuzz corpus (corpus/*/regressions/) as a
+   standalone program (fuzz/tools/fuzz_repro.py), recorded on ref, builds
+   warning-free against ref's prefix and runs clean there.
 
   check.py BUILD_DIR [--mutants ID,...|all] [--rows N]
 
@@ -24,7 +27,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "mutants"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "fuzz", "tools"))
 import expectations  # noqa: E402
+import fuzz_repro  # noqa: E402
 import generate  # noqa: E402
 import repro  # noqa: E402
 import run as mutants  # noqa: E402  (conformance/mutants/run.py)
@@ -149,6 +154,35 @@ def check_mutants(build, cat, names, limit):
     return bad
 
 
+def check_regressions(build):
+    """Step 4; the number of failures."""
+    ref = repro.ref_prefix(os.path.join(build, "ref"))
+    flags = repro.link_flags(ref)
+    out = os.path.join(build, "fuzz")
+    inputs = sorted(os.path.join(d, f) for d in
+                    __import__("glob").glob(os.path.join(ROOT, "corpus", "*", "regressions"))
+                    for f in os.listdir(d))
+    bad = 0
+    for path in inputs:
+        name = os.path.relpath(path, ROOT)
+        src, _ = fuzz_repro.convert(path, fuzz_repro.harness_of(path), "ref", ref, build, out)
+        binary = src[:-2]
+        r = subprocess.run([os.environ.get("CC", "cc"), "-Wall", "-Wextra", "-Werror", "-o",
+                            binary, src] + flags, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            bad += 1
+            say("%s: its program does not build: %s" % (name, r.stdout.strip().split("\n")[0]))
+            continue
+        code, output = repro.run(binary, capture=True)
+        if code != 0:
+            bad += 1
+            say("%s against ref: exit %d: %s" % (name, code, repro.verdict(output)))
+    say("%d regression inputs as programs against ref: %d clean, %d not"
+        % (len(inputs), len(inputs) - bad, bad))
+    return bad
+
+
 def main(argv):
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
@@ -171,6 +205,7 @@ def main(argv):
     bad += check_ref(build, [cat[i] for i in sorted(cat)])
     say("ref done in %d s" % (time.time() - start))
     bad += check_mutants(build, cat, names, limit)
+    bad += check_regressions(build)
     say("%s in %d s" % ("passed" if not bad else "%d failure(s)" % bad, time.time() - start))
     return 1 if bad else 0
 

@@ -92,7 +92,7 @@ def run(binary, capture=False):
 
 
 def verdict(output):
-    for line in output.split("\n")[2:]:
+    for line in output.split("\n"):
         if any(line.startswith(v) for v in VERDICTS):
             return line
     return "(no verdict printed)"

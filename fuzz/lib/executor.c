@@ -9,6 +9,7 @@
 #include "blockwatch.h"
 #include "model.h"
 #include "vtime.h"
+#include "record.h"
 
 /******************************************************************************/
 /*  The program                                                               */
@@ -29,6 +30,7 @@ static void step(struct fz_run *r, const struct fz_op *op) {
     r->on_accepting = false;
     if(fz_verbose())
         fprintf(stderr, "op %d: %s\n", r->op, fz_op_name(op->code));
+    fz_record_op(r->op, op);
     switch(op->code) {
     case FZ_OP_LISTEN: fz_op_listen(r, op); break;
     case FZ_OP_LISTENER_FROMFD: fz_op_listener_fromfd(r, op); break;

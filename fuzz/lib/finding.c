@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "record.h"
 
 #define MAX_KNOWN 256
 
@@ -93,6 +94,11 @@ void fz_finding(const char *key, const char *fmt, ...) {
     va_end(ap);
     fputc('\n', stderr);
     fflush(stderr);
+    va_start(ap, fmt);
+    char detail[512];
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    fz_record_finding(fz_harness, key, detail);
     abort();
 }
 

@@ -15,6 +15,7 @@
 
 #include "dc_hygiene.h"
 #include "fuzz.h"
+#include "record.h"
 
 static char dir[64];
 static int dir_fd = -1;   /* open while the directory exists: emptied once an input */
@@ -149,6 +150,7 @@ static void start_symbolizer(void) {
  * not twice (the listing was 6% of the handles harness).  A forked child
  * starts with its parent's fds, so the count still holds there. */
 int fz_fds_before(void) {
+    fz_record_mark("fds-before");
     if(left_open < 0) {
         start_symbolizer();
         left_open = fz_count_fds();
@@ -157,6 +159,7 @@ int fz_fds_before(void) {
 }
 
 void fz_check_fds(int baseline, const char *where) {
+    fz_record_mark("fds-check");
     int now = fz_count_fds();
     left_open = now;
     if(now > baseline)

@@ -13,6 +13,7 @@
 
 #include "blockwatch.h"
 #include "model.h"
+#include "record.h"
 
 void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
         const char *fmt, ...) {
@@ -82,6 +83,7 @@ bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
     bool was_lost = r->lost, contradicted = contradicts(x, rc, err);
     int blocked_fd;
     const char *blocked = fz_bw_take(&blocked_fd);
+    fz_record_expect(fn, x->situation, x->may_succeed, x->may_fail, x->errs, rc, err);
     /* After a failed fd call the outcome is the project's reading
      * (spec/ipc_sendfd.md), which two targets are held to alike. */
     record(r, returns_handle && rc >= 0 ? 1 : rc, err,
