@@ -83,7 +83,8 @@ class Pool:
                 self.local.setdefault(r, {}).setdefault(name, []).append(item)
                 if override:
                     self.overrides.setdefault(name, []).append(item)
-                elif r.endswith(".h") or (not item.static and item.kind != "define"):
+                elif r.endswith(".h") or (not item.static and item.kind in ("function", "var")):
+                    # A .c file's macros and types are its own, as the compiler sees them.
                     self.exported.setdefault(name, []).append(item)
 
     def find_interposers(self):
@@ -95,6 +96,7 @@ class Pool:
         for item in self.items:
             if item.kind == "function" and not item.static and item.path.endswith(".c") \
                     and not item.path.startswith("conformance/tests/") \
+                    and all(n.isidentifier() for n in item.defines) \
                     and not item.defines & declared and item.path not in self.stands_in:
                 out.setdefault(item.path, []).append(item)
         return out

@@ -208,41 +208,37 @@ int dill_fdout(int fd, int64_t deadline) {
     RETURN(real_(fd, deadline));
 }
 
-/* ref's go(): the prologue returns the coroutine's handle and sets its
- * stack's top, by which the calls the coroutine makes are known as its
- * own ("go" returns the coroutine's number, cN). */
-int dill_go_prologue(void **ctx, void **sp, void *mem, size_t memlen, int bndl,
-        int new_bundle) {
-    ENTER(dill_go_prologue);
-    int h = real_(ctx, sp, mem, memlen, bndl, new_bundle);
+/* A go() prologue returned `h` and the new coroutine's stack top: the
+ * calls the coroutine makes are known as its own by that stack ("go"
+ * records the coroutine's number, cN).  The prologue itself runs nothing. */
+static int coroutine_made(struct rec *r, int h, void *top) {
     int err = errno;
-    int k = h >= 0 ? new_stack(*sp) : -1;
-    if(rec_.on) {
-        put(&rec_, "\tc%d", k);
-        started(&rec_);
-        ret(&rec_, h, err);
-        flush(&rec_);
+    int k = h >= 0 ? new_stack(top) : -1;
+    if(r->on) {
+        put(r, "\tc%d", k);
+        started(r);
+        ret(r, h, err);
+        flush(r);
     }
     errno = err;
     return h;
 }
 
-/* libdill's go(): its prologue likewise sets the new stack's top. */
+/* ref's go(). */
+int dill_go_prologue(void **ctx, void **sp, void *mem, size_t memlen, int bndl,
+        int new_bundle) {
+    ENTER(dill_go_prologue);
+    int h = real_(ctx, sp, mem, memlen, bndl, new_bundle);
+    return coroutine_made(&rec_, h, *sp);
+}
+
+/* libdill's go(), when a target is recorded in place of ref. */
 int dill_prologue(sigjmp_buf **ctx, void **ptr, size_t len, int bndl, const char *file, int line);
 int dill_prologue(sigjmp_buf **ctx, void **ptr, size_t len, int bndl, const char *file,
         int line) {
     ENTER(dill_prologue);
     int h = real_(ctx, ptr, len, bndl, file, line);
-    int err = errno;
-    int k = h >= 0 ? new_stack(*ptr) : -1;
-    if(rec_.on) {
-        put(&rec_, "\tc%d", k);
-        started(&rec_);
-        ret(&rec_, h, err);
-        flush(&rec_);
-    }
-    errno = err;
-    return h;
+    return coroutine_made(&rec_, h, *ptr);
 }
 
 #pragma GCC visibility pop

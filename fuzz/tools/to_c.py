@@ -121,6 +121,7 @@ class Writer:
     def __init__(self, calls, events, reference):
         self.calls, self.events, self.reference = calls, events, reference
         self.handles, self.fds, self.globals, self.data = {}, {}, [], []
+        self.owned = {}                    # handle variable -> the fd variable it owns
         self.nh = self.nfd = 0
         self.sent = {}                     # stream offset a handle variable sent
         self.prefix = self.dir_prefix()
@@ -272,13 +273,17 @@ class Writer:
         stmts = pre + ["CALL(%d, %s);" % (c.id, expr)]
         if c.rc is not None and c.rc >= 0:
             if result == "H":
-                stmts.append("%s = rc[%d];" % (self.bind(self.handles, "h", c.rc), c.id))
+                h = self.bind(self.handles, "h", c.rc)
+                stmts.append("%s = rc[%d];" % (h, c.id))
+                if kinds.startswith("F"):
+                    self.owned[h] = args[0]
             elif result == "F":
                 stmts.append("%s = rc[%d];" % (self.bind(self.fds, "fd", c.rc), c.id))
             elif result in ("P", "FP") and len(c.outs) >= 2:
                 table, pfx = (self.handles, "h") if result == "P" else (self.fds, "fd")
                 for k in (0, 1):
                     stmts.append("%s = %s[%d];" % (self.bind(table, pfx, int(c.outs[k])), pair, k))
+        self.forget(c, fn, args)
         if c.fn == "dill_bsend" and c.rc == 0:
             self.sent[args[0]] = self.sent.get(args[0], 0) + int(c.args[2])
         if c.rc is None:
@@ -298,6 +303,18 @@ class Writer:
                 post.insert(0, "same(%d, %d, %s, %s);" % (c.id, c.rc, errname(c.err),
                                                          "true" if result == "H" else "false"))
         return stmts + post
+
+    def forget(self, c, fn, args):
+        """Numbers a successful close frees: an fd closed, or the fd a
+        handle made by ipc_fromfd owned.  A later close of the same number is
+        then the harness's own business (a directory it read), not one of
+        the program's fds."""
+        if c.rc != 0:
+            return
+        if fn == "close":
+            self.fds = {v: n for v, n in self.fds.items() if n != args[0]}
+        elif fn in ("hclose", "ipc_close") and args[0] in self.owned:
+            self.fds = {v: n for v, n in self.fds.items() if n != self.owned[args[0]]}
 
     def go(self, c):
         k = c.args[0]
@@ -358,6 +375,19 @@ NAMES = {getattr(__import__("errno"), n): n for n in dir(__import__("errno"))
          if n.startswith("E") and n not in ("EWOULDBLOCK", "EDEADLOCK", "EOPNOTSUPP")}
 
 
+def borrowed(names):
+    """The definitions of `names` in conformance/repro/standalone/, shared
+    with the conformance reproducers."""
+    import csource
+    folder = os.path.join(ROOT, "conformance", "repro", "standalone")
+    out = []
+    for fn in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, fn)) as f:
+            items, _ = csource.split(fn, f.read())
+        out += [i.text().strip() for i in items if i.defines & set(names)]
+    return "\n\n".join(out) + "\n"
+
+
 def header(title, notes, reference):
     """The comment at the top: what the program is, how to build and run
     it, and what its exit status says."""
@@ -416,7 +446,7 @@ def render(events_text, title, notes=(), reference=True):
     out.append("static void program(void) {")
     out += ["    " + s for s in bodies["main"] if s]
     out += ["}", "", "/* ---- the checks and the run (fuzz/tools/to_c_prelude.c) ---- */", "",
-            bottom.strip(), ""]
+            borrowed(("cr_say", "dc_errname", "dc_dir_remove")), bottom.strip(), ""]
     return "\n".join(out)
 
 

@@ -38,40 +38,12 @@ static int fds_before;
 HELPER void fds_check(void);
 
 /* ---- below program() ---- */
-
-static void say(const char *fmt, ...) {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-    va_end(ap);
-    if(n > (int)sizeof(buf) - 2)
-        n = (int)sizeof(buf) - 2;
-    buf[n++] = '\n';
-    (void)!write(1, buf, (size_t)n);
-}
+/* cr_say, dc_errname and dc_dir_remove come first, from
+ * conformance/repro/standalone/ (the conformance reproducers' own). */
 
 static void step(int n, const char *text) {
     at->step = n;
     snprintf(at->text, sizeof(at->text), "%s", text);
-}
-
-static const char *errname(int e) {
-#define NAME(x) {x, #x}
-    static const struct { int e; const char *name; } names[] = {{0, "0"},
-        NAME(EACCES), NAME(EADDRINUSE), NAME(EAGAIN), NAME(EBADF), NAME(EBUSY),
-        NAME(ECANCELED), NAME(ECONNREFUSED), NAME(ECONNRESET), NAME(EEXIST),
-        NAME(EFAULT), NAME(EINVAL), NAME(ELOOP), NAME(EMFILE), NAME(EMSGSIZE),
-        NAME(ENAMETOOLONG), NAME(ENFILE), NAME(ENOENT), NAME(ENOMEM), NAME(ENOTDIR),
-        NAME(ENOTSOCK), NAME(ENOTSUP), NAME(EPERM), NAME(EPIPE), NAME(EPROTO),
-        NAME(ETIMEDOUT)};
-#undef NAME
-    for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if(names[i].e == e)
-            return names[i].name;
-    static char buf[16];
-    snprintf(buf, sizeof(buf), "E%d", e);
-    return buf;
 }
 
 /* "3" or "-1 with EPIPE", in one of two buffers: a message shows two. */
@@ -80,7 +52,7 @@ static const char *outcome(int r, int e) {
     static int next;
     char *buf = bufs[next++ % 2];
     if(r == -1)
-        snprintf(buf, 64, "-1 with %s", errname(e));
+        snprintf(buf, 64, "-1 with %s", dc_errname(e));
     else
         snprintf(buf, 64, "%d", r);
     return buf;
@@ -99,14 +71,14 @@ HELPER void expect(int n, bool may_succeed, bool may_fail, const int *errs, int 
         char want[160] = "";
         for(const int *p = errs; *p; p++)
             snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
-                p == errs ? "" : " or ", errname(*p));
-        say("FAIL: step %d, %s: %s; the pages allow %s%s%s", n, texts[n], outcome(r, e),
+                p == errs ? "" : " or ", dc_errname(*p));
+        cr_say("FAIL: step %d, %s: %s; the pages allow %s%s%s", n, texts[n], outcome(r, e),
             may_succeed ? "success" : "", may_succeed && may_fail ? " or " : "",
             may_fail ? (*want ? want : "-1 with an errno of its ERRORS") : "");
         exit(1);
     }
     if((r == -1) != (was == -1) || (r == -1 && e != was_err)) {
-        say("UNRESOLVED: step %d, %s: %s, which the pages allow; the rest of this program "
+        cr_say("UNRESOLVED: step %d, %s: %s, which the pages allow; the rest of this program "
             "follows ref, which returned %s", n, texts[n], outcome(r, e), outcome(was, was_err));
         exit(77);
     }
@@ -117,7 +89,7 @@ HELPER void same(int n, int was, int was_err, bool handle) {
     int r = rc[n], e = err[n];
     bool fine = r == -1 ? was == -1 && e == was_err : handle ? was >= 0 : r == was;
     if(!fine) {
-        say("FAIL: step %d, %s: %s; the reference implementation returned %s", n, texts[n],
+        cr_say("FAIL: step %d, %s: %s; the reference implementation returned %s", n, texts[n],
             outcome(r, e), handle && was >= 0 ? "a handle" : outcome(was, was_err));
         exit(1);
     }
@@ -126,7 +98,7 @@ HELPER void same(int n, int was, int was_err, bool handle) {
 /* The harness's own set-up (sockets, files): not the library's doing. */
 HELPER void setup(int n, int was, int was_err) {
     if((rc[n] == -1) != (was == -1) || (was == -1 && err[n] != was_err)) {
-        say("UNRESOLVED: step %d, %s: %s (recorded: %s): the set-up differs here", n,
+        cr_say("UNRESOLVED: step %d, %s: %s (recorded: %s): the set-up differs here", n,
             texts[n], outcome(rc[n], err[n]), outcome(was, was_err));
         exit(77);
     }
@@ -143,7 +115,7 @@ HELPER uint32_t fnv(uint32_t h, const void *p, size_t n) {
  * bytes sent, "nothing is lost"). */
 HELPER void bytes(int n, uint32_t sum, uint32_t want) {
     if(rc[n] == 0 && sum != want) {
-        say("FAIL: step %d, %s: received other bytes than were sent", n, texts[n]);
+        cr_say("FAIL: step %d, %s: received other bytes than were sent", n, texts[n]);
         exit(1);
     }
 }
@@ -152,7 +124,7 @@ HELPER void bytes(int n, uint32_t sum, uint32_t want) {
  * before the call." */
 HELPER void list_same(int n, const void *list, const void *copy, size_t size) {
     if(memcmp(list, copy, size) != 0) {
-        say("FAIL: step %d, %s: the caller's list changed", n, texts[n]);
+        cr_say("FAIL: step %d, %s: the caller's list changed", n, texts[n]);
         exit(1);
     }
 }
@@ -201,26 +173,10 @@ static int count_fds(void) {
 HELPER void fds_check(void) {
     int now = count_fds();
     if(now > fds_before) {
-        say("FAIL: %d fd(s) open after the program closed everything it made",
+        cr_say("FAIL: %d fd(s) open after the program closed everything it made",
             now - fds_before);
         exit(1);
     }
-}
-
-static void remove_tree(const char *path) {
-    DIR *d = opendir(path);
-    struct dirent *e;
-    while(d && (e = readdir(d))) {
-        if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[1024];
-        snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
-        if(unlink(p) != 0)
-            remove_tree(p);
-    }
-    if(d)
-        closedir(d);
-    rmdir(path);
 }
 
 static void make_dir(size_t len) {
@@ -230,7 +186,7 @@ static void make_dir(size_t len) {
         (int)(len > fixed ? len - fixed : 0), "__________________________________________________"
         "______________________________________________________________________");
     if(!mkdtemp(dir)) {
-        say("UNRESOLVED: cannot make a directory at %s", dir);
+        cr_say("UNRESOLVED: cannot make a directory at %s", dir);
         exit(77);
     }
 }
@@ -244,7 +200,7 @@ int main(void) {
     if(at == MAP_FAILED)
         return 77;
     make_dir(DIR_LEN);
-    say("%s", TITLE);
+    cr_say("%s", TITLE);
     if(getenv("DS_NO_FORK")) {
         program();
         return 0;
@@ -252,7 +208,7 @@ int main(void) {
     pid_t pid = fork();
     if(pid == 0) {
         program();
-        say("PASS: every step did what the pages allow");
+        cr_say("PASS: every step did what the pages allow");
         _exit(0);
     }
     int status = 0, waited = 0;
@@ -264,15 +220,15 @@ int main(void) {
     if(waited >= 10000) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
-        say("TIMEOUT: step %d, %s, did not return within 10 s", at->step, at->text);
+        cr_say("TIMEOUT: step %d, %s, did not return within 10 s", at->step, at->text);
     } else if(WIFSIGNALED(status)) {
-        say("CRASH: step %d, %s: signal %d (%s)", at->step, at->text, WTERMSIG(status),
+        cr_say("CRASH: step %d, %s: signal %d (%s)", at->step, at->text, WTERMSIG(status),
             strsignal(WTERMSIG(status)));
     } else {
         code = WEXITSTATUS(status);
     }
-    remove_tree(dir);
-    say(code == 0 ? "=> exit 0: this libdill does what the pages allow here"
+    dc_dir_remove(dir);
+    cr_say(code == 0 ? "=> exit 0: this libdill does what the pages allow here"
         : code == 77 ? "=> exit 77: nothing more could be checked"
         : "=> exit 1: this libdill does not do what the pages say");
     return code;
