@@ -44,6 +44,59 @@ def tokenize(text):
     return out
 
 
+TYPE_WORDS = set("""char short int long float double signed unsigned bool void size_t
+ssize_t off_t pid_t uid_t mode_t socklen_t int8_t int16_t int32_t int64_t uint8_t
+uint16_t uint32_t uint64_t uintptr_t intptr_t""".split())
+
+
+def locals_of(tokens):
+    """Names a function declares for itself: its parameters, and the
+    variables its statements declare (`int a = 1, b;`), which shadow any
+    file's names of the same spelling."""
+    sig = significant(tokens)
+    names, k = set(), 0
+    open_at = next((i for i, t in enumerate(sig) if t.text == "{"), len(sig))
+    for i, t in enumerate(sig[:open_at]):
+        if t.kind == "ident" and i + 1 < open_at and sig[i + 1].text in (",", ")", "["):
+            names.add(t.text)          # a parameter's name
+    while k < len(sig):
+        t = sig[k]
+        starts = k > open_at and sig[k - 1].text in ("{", ";", "}", "(")
+        if starts and (t.text in TYPE_WORDS or t.text in ("struct", "enum", "const", "static")):
+            k = declared(sig, k, names)
+        k += 1
+    return names
+
+
+def declared(sig, k, names):
+    """Adds the names a declaration at sig[k] declares; returns where it ends."""
+    while k < len(sig) and (sig[k].text in TYPE_WORDS or sig[k].text in
+                            ("struct", "enum", "const", "static", "volatile", "*") or
+                            (k > 0 and sig[k - 1].text in ("struct", "enum"))):
+        k += 1
+    depth = 0
+    expect_name = True
+    while k < len(sig):
+        t = sig[k]
+        if t.text in "([{":
+            depth += 1
+        elif t.text in ")]}":
+            depth -= 1
+            if depth < 0:
+                return k
+        elif depth == 0 and t.text == ";":
+            return k
+        elif depth == 0 and t.text == ",":
+            expect_name = True
+        elif expect_name and t.kind == "ident" and depth == 0:
+            names.add(t.text)
+            expect_name = False
+        elif t.text != "*" and depth == 0:
+            expect_name = False
+        k += 1
+    return k
+
+
 class Item:
     """One top-level definition: its text (with the comment just above it),
     the names it defines, the identifiers it uses, and its kind: define,
@@ -55,6 +108,9 @@ class Item:
         self.defines, self.static = defines, static
         self.line = tokens[0].line
         self.uses = uses_of(tokens, kind)
+        if kind in ("function", "test"):
+            own = locals_of(tokens)
+            self.uses = [n for n in self.uses if n not in own]
         self.test = None        # (macro, page, name, clause) for a test
 
     def text(self, rename=None):

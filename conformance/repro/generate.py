@@ -15,14 +15,14 @@ SPEC_DIR = os.path.normpath(os.environ.get("DILLSPEC_SPEC") or
 STANDINS = os.path.join(ROOT, "cmake", "dill_standins.h")
 ERRORS = os.path.join(ROOT, "contract", "dc_errors.c")
 
-# What the header says when a test sets up a fault (by the name of the
-# support function that does it).
+# What the header says when a test sets up a fault (by a name the program
+# then uses).
 FAULTS = {
     "ds_inject_emfile": "EMFILE comes from lowering RLIMIT_NOFILE (setrlimit) to the fds "
                         "open at that point.",
-    "ds_inject_syscall_errno": "The fault is injected by a seccomp filter (Linux) that makes "
-                               "the named system calls fail with the errno.",
-    "ds_alloc_loop": "Allocation failures: this program defines malloc, calloc, realloc and "
+    "seccomp_load": "The fault is injected by a seccomp filter (Linux) that makes the named "
+                    "system calls fail with the errno.",
+    "fiu_fail": "Allocation failures: this program defines malloc, calloc, realloc and "
                      "free itself, on top of glibc's (__libc_malloc and kin), so that the "
                      "library's allocations go through them and the n-th can be made to "
                      "fail (glibc; the library linked shared or static).",
@@ -318,8 +318,28 @@ class Reproducer:
         if bottom:
             bottom[0] = Banner(bottom[0])
         made = [i for i in top if i.path == "(generated)"]
-        top = [i for i in top if i.path != "(generated)"]
-        return top + ([protos] if protos else []) + made + middle + [main] + bottom
+        top = self.dependencies_first([i for i in top if i.path != "(generated)"])
+        # Variables after the declarations: an initializer may name a function.
+        decls = [i for i in top if i.kind != "var"]
+        variables = [i for i in top if i.kind == "var"]
+        return decls + ([protos] if protos else []) + variables + made + middle + [main] + bottom
+
+    def dependencies_first(self, items):
+        """`items` in their order, but each after what it uses among them
+        (a struct whose member is another file's enum)."""
+        ids, out, done = {id(i) for i in items}, [], set()
+
+        def visit(item):
+            if id(item) in done:
+                return
+            done.add(id(item))
+            for dep in self.pool.needs(item):
+                if id(dep) in ids:
+                    visit(dep)
+            out.append(item)
+        for item in items:
+            visit(item)
+        return out
 
     def harness(self, selected, test):
         """The functions that run a test rather than check anything: what

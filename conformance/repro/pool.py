@@ -19,7 +19,7 @@ TESTS = os.path.join(ROOT, "conformance", "tests")
 STANDALONE = os.path.join(HERE, "standalone")
 # The contract files whose code a reproducer may take as it is.
 CONTRACT = ["contract/dc_hygiene.h", "contract/dc_hygiene.c", "contract/dc_guarded.h",
-            "contract/dc_guarded.c", "contract/dc_errors.h"]
+            "contract/dc_guarded.c", "contract/dc_errors.h", "contract/dc_errors.c"]
 # Macros a reproducer never has: it is not built with a sanitizer, and it
 # defines malloc itself rather than wrapping it at link time.
 UNDEFINED = {"DS_ASAN", "DS_ALLOC_WRAP", "__SANITIZE_ADDRESS__"}

@@ -121,20 +121,14 @@ void WRAP(free)(void *p) {
     REAL(free)(p);
 }
 
-/* libfiu's failure points, with decide() as their callback (a
- * reproducer, conformance/repro, has a fail_here() that decides alone). */
-static void enable_failure_points(void) {
-    DS_SETUP(fiu_init(0) == 0);
-    DS_SETUP(fiu_enable_external("libc/mm/*", 1, NULL, 0, decide) == 0);
-}
-
 /* The failure points are enabled once per test (each test is a process) and
  * then armed and disarmed: enabling allocates inside libfiu. */
 static void ready(void) {
     static bool done;
     if(done)
         return;
-    enable_failure_points();
+    DS_SETUP(fiu_init(0) == 0);
+    DS_SETUP(fiu_enable_external("libc/mm/*", 1, NULL, 0, decide) == 0);
     /* Through a volatile pointer: the compiler may not drop the call.  The
      * first allocation armed also lets libfiu set up what it keeps. */
     void *(*volatile probe)(size_t) = malloc;
