@@ -17,6 +17,7 @@ where the run reaches the failing call; the others judge by what ref does
 recorded on ref.  --no-run writes the program only.
 Exit status: for one input built and run, the program's; else 0, or 2 when
 an input could not be converted."""
+import functools
 import hashlib
 import os
 import re
@@ -49,6 +50,7 @@ def harness_of(path):
     return None
 
 
+@functools.lru_cache(maxsize=None)
 def recorder(build, ref):
     """The preloaded recorder, built against ref's header."""
     lib = os.path.join(build, "fuzz-record", "librecord.so")
@@ -66,6 +68,7 @@ def recorder(build, ref):
     return lib
 
 
+@functools.lru_cache(maxsize=None)
 def replay_build(build, prefix, name):
     """The harnesses' replay programs linked against the shared libdill
     under `prefix` (cached; cmake rebuilds what changed)."""
