@@ -98,3 +98,14 @@ def write_tsv(path, rows, cols):
         f.write("\t".join(cols) + "\n")
         for r in rows:
             f.write("\t".join(printable(r.get(c, "")) for c in cols) + "\n")
+
+
+def repro_name(row_id):
+    """The file name of a row's standalone reproducer in reports/repro/
+    (ci/repro; conformance/repro/generate.py names it)."""
+    import sys
+    here = os.path.join(os.path.dirname(HERE), "repro")
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    from generate import safe_name
+    return safe_name(row_id)

@@ -16,7 +16,7 @@ import html
 import os
 import re
 
-from common import CATALOGUE, OK, VERDICTS, printable, read_tsv
+from common import CATALOGUE, OK, VERDICTS, printable, read_tsv, repro_name
 from output import differs, matrix_rows, nothing_checked
 
 UPSTREAM = re.compile(r"(?:sustrik/)?libdill#(\d+)|github\.com/sustrik/libdill/issues/(\d+)")
@@ -141,9 +141,10 @@ def target_cell(ti, row, ref_row, repro_dir, rid):
         out.append('<details class="exp"><summary>pinned: %s %s</summary>%s</details>'
                    % (esc(expected), upstream_links(reason), esc(reason)))
     if v not in OK or v == "XFAIL":
-        repro = os.path.join(repro_dir, rid + ".c")
+        name = repro_name(rid)   # the file ci/repro writes
+        repro = os.path.join(repro_dir, name)
         out.append('<div class="exp">reproducer: %s</div>' % (
-            '<a href="repro/%s.c">repro/%s.c</a>' % (esc(rid), esc(rid)) if os.path.exists(repro)
+            '<a href="repro/%s">repro/%s</a>' % (esc(name), esc(name)) if os.path.exists(repro)
             else "<code>ci/repro %s</code>" % esc(rid)))
     return "".join(out) + "</td>"
 
