@@ -467,8 +467,11 @@ def without_braces(sig):
 
 
 def typed_pointer(p):
-    """A variable of function pointer type: `int (*f)(int)`."""
-    return any(a.text == "(" and b.text == "*" for a, b in zip(p, p[1:]))
+    """A variable of function pointer type: `int (*f)(int)`; not a function
+    with such a parameter (`void f(int x, void (*g)(int))`): the first
+    parenthesis decides."""
+    first = next((k for k, t in enumerate(p) if t.text == "("), None)
+    return first is not None and first + 1 < len(p) and p[first + 1].text == "*"
 
 
 def depth_at(p, k):
