@@ -42,22 +42,25 @@ lib_path() {
 
 # note_finding FILE TARGET HARNESS SAID INPUT MODE PROGRAM: one finding for
 # the summary at the end of the run (report.py findings): what the harness
-# said, the input, how PROGRAM takes it (arg or stdin), and the environment
-# it ran with, so that one command line replays it.
+# said, the input, how PROGRAM takes it (arg or stdin), the environment it
+# ran with, so that one command line replays it, and its C program (the
+# repro_line just before it).
 note_finding() {
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$(printf '%s' "$4" | tr '\t\r\n' '   ')" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$(printf '%s' "$4" | tr '\t\r\n' '   ')" \
         "$5" "$6" "$7" "${LD_LIBRARY_PATH:-}" "${DILLSPEC_FUZZ_KNOWN:-}" "${DILLSPEC_FUZZ_ABSENT:-}" \
-        "${DILLSPEC_FUZZ_PEER:-}" >>"$1"
+        "${DILLSPEC_FUZZ_PEER:-}" "$(printf '%s' "${rl_c:-}" | tr '\t\r\n' '   ')" >>"$1"
 }
 
 # repro_line TARGET INPUT: the line under a finding that names the input's
 # standalone C program (ci/repro --fuzz; fuzz/tools/fuzz_repro.py), written
-# now; the first for a target builds the harnesses it records with.
+# now, kept in rl_c for note_finding; the first for a target builds the
+# harnesses it records with.
 repro_line() {
     rl_out=$(python3 "$DILLSPEC_ROOT/fuzz/tools/fuzz_repro.py" --no-run --target "$1" \
         --out "${DILLSPEC_REPORTS:-$DILLSPEC_ROOT/reports}/repro" --build "$DILLSPEC_BUILD" "$2" 2>&1)
     case "$rl_out" in
-        *"reproducer: "*) printf '  reproducer: %s\n' "$(printf '%s\n' "$rl_out" | sed -n 's/^reproducer: //p' | tail -n 1)" ;;
-        *) printf '  reproducer: none (%s)\n' "$(printf '%s\n' "$rl_out" | tail -n 1)" ;;
+        *"reproducer: "*) rl_c=$(printf '%s\n' "$rl_out" | sed -n 's/^reproducer: //p' | tail -n 1)
+                          printf '  reproducer: %s\n' "$rl_c" ;;
+        *) rl_c=""; printf '  reproducer: none (%s)\n' "$(printf '%s\n' "$rl_out" | tail -n 1)" ;;
     esac
 }

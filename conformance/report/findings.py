@@ -7,7 +7,7 @@ findings.tsv (no header): target, harness, what the harness said (its
 "finding KEY: ..." line, or why the input failed), the input, how the
 program takes it ("arg" or "stdin"), the program, and the LD_LIBRARY_PATH,
 DILLSPEC_FUZZ_KNOWN, DILLSPEC_FUZZ_ABSENT and DILLSPEC_FUZZ_PEER it ran
-with.  Any byte in any field is survived and shown escaped."""
+with, and the input's standalone C program (ci/repro --fuzz).  Any byte in any field is survived and shown escaped."""
 import re
 import shlex
 
@@ -15,7 +15,8 @@ from common import printable
 from console import listing, one_line
 
 COLUMNS = ["target", "harness", "said", "input", "mode", "program",
-           "LD_LIBRARY_PATH", "DILLSPEC_FUZZ_KNOWN", "DILLSPEC_FUZZ_ABSENT", "DILLSPEC_FUZZ_PEER"]
+           "LD_LIBRARY_PATH", "DILLSPEC_FUZZ_KNOWN", "DILLSPEC_FUZZ_ABSENT", "DILLSPEC_FUZZ_PEER",
+           "reproducer"]
 KEY = re.compile(r"finding (\S+?):?(?:\s|$)")
 
 
@@ -50,7 +51,7 @@ def command(f):
     directory (the paths are absolute)."""
     if not f["program"]:
         return "(not recorded)"
-    env = ["%s=%s" % (v, shlex.quote(f[v])) for v in COLUMNS[6:]
+    env = ["%s=%s" % (v, shlex.quote(f[v])) for v in COLUMNS[6:10]
            if f[v] or v == "DILLSPEC_FUZZ_KNOWN"]
     inp = shlex.quote(f["input"])
     return printable(" ".join(env + [shlex.quote(f["program"]), ("< " if f["mode"] == "stdin" else "") + inp]))
@@ -66,9 +67,10 @@ def summary(path, root=None):
     lines = []
     for (target, harness, k), fs in groups.items():
         f = min(fs, key=lambda f: (len(f["input"]), f["input"]))
-        lines.append("%s/%s  %s  %s%s\n    reproduce: %s"
+        lines.append("%s/%s  %s  %s%s\n    reproduce: %s\n    C program: %s"
                      % (printable(target), printable(harness), one_line(k, 120),
                         printable(relative(f["input"], root)),
-                        " (and %d more inputs)" % (len(fs) - 1) if len(fs) > 1 else "", command(f)))
+                        " (and %d more inputs)" % (len(fs) - 1) if len(fs) > 1 else "", command(f),
+                        printable(f["reproducer"]) or "none (see the run's log)"))
     out = listing("findings", lines, path)
     return out[:1] + [l for item in out[1:] for l in item.split("\n")] if out else []

@@ -242,7 +242,8 @@ class Findings(unittest.TestCase):
         import shlex
         from findings import command, read_findings, summary
         rows = [["t", "handles", "dillspec-fuzz: finding handles/brecv/x/y: \"q\"", "/c/a b'c", "arg",
-                 "/b/fuzz_handles", "/p/lib", "/k.tsv", "ipc_sendfd ipc_recvfd", ""],
+                 "/b/fuzz_handles", "/p/lib", "/k.tsv", "ipc_sendfd ipc_recvfd", "",
+                 "reports/repro/fuzz/handles.x.c"],
                 ["t", "iolist", "crashed \x01\xff", "/c/in", "stdin", "/b/fuzz iolist", "", "", "", ""]]
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "findings.tsv")
@@ -251,6 +252,8 @@ class Findings(unittest.TestCase):
             lines = summary(path)
             self.assertTrue(lines[0].startswith("findings (3)"))
             self.assertIn("handles/brecv/x/y", lines[1])
+            self.assertIn("    C program: reports/repro/fuzz/handles.x.c", lines)
+            self.assertIn("    C program: none (see the run's log)", lines)
             f0, f1, _ = read_findings(path)
             self.assertEqual(shlex.split(command(f0))[-2:], ["/b/fuzz_handles", "/c/a b'c"])
             self.assertIn("DILLSPEC_FUZZ_ABSENT=ipc_sendfd ipc_recvfd", shlex.split(command(f0)))

@@ -118,6 +118,11 @@ def convert(path, harness, recording, ref_prefix, build, out):
         ", where every call did what the pages allow")]
     c = to_c.render(text, title, notes, reference=recording == "ref")
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", "%s.%s" % (harness, os.path.basename(path)))
+    if rel.startswith(".") or not rel.startswith("corpus" + os.sep):
+        # A finding's file name (minimized, crash-...) is the same in every
+        # run and target: its bytes tell two programs apart.
+        with open(path, "rb") as f:
+            name += "-" + hashlib.sha256(f.read()).hexdigest()[:8]
     dst = os.path.join(out, "fuzz", name + ".c")
     os.makedirs(os.path.dirname(dst), exist_ok=True)
     with open(dst, "w") as f:
