@@ -7,7 +7,8 @@ findings.tsv (no header): target, harness, what the harness said (its
 "finding KEY: ..." line, or why the input failed), the input, how the
 program takes it ("arg" or "stdin"), the program, and the LD_LIBRARY_PATH,
 DILLSPEC_FUZZ_KNOWN, DILLSPEC_FUZZ_ABSENT and DILLSPEC_FUZZ_PEER it ran
-with, and the input's standalone C program (ci/repro --fuzz).  Any byte in any field is survived and shown escaped."""
+with, and the input's standalone C program (ci/repro --fuzz).  Any byte
+in any field is survived and shown escaped."""
 import re
 import shlex
 
