@@ -208,14 +208,23 @@ int dill_fdout(int fd, int64_t deadline) {
     RETURN(real_(fd, deadline));
 }
 
+int dill_fdclean(int fd) {
+    ENTER(dill_fdclean);
+    arg_int(&rec_, fd);
+    RETURN(real_(fd));
+}
+
 /* A go() prologue returned `h` and the new coroutine's stack top: the
  * calls the coroutine makes are known as its own by that stack ("go"
- * records the coroutine's number, cN).  The prologue itself runs nothing. */
-static int coroutine_made(struct rec *r, int h, void *top) {
+ * records the coroutine's number, cN, then the bundle it went into, -1
+ * for a new one, and the length of the caller's stack memory, 0 for
+ * none: go, go_mem, bundle_go, bundle_go_mem).  The prologue itself runs
+ * nothing. */
+static int coroutine_made(struct rec *r, int h, void *top, int bndl, size_t memlen) {
     int err = errno;
     int k = h >= 0 ? new_stack(top) : -1;
     if(r->on) {
-        put(r, "\tc%d", k);
+        put(r, "\tc%d\t%d\t%zu", k, bndl, memlen);
         started(r);
         ret(r, h, err);
         flush(r);
@@ -229,16 +238,18 @@ int dill_go_prologue(void **ctx, void **sp, void *mem, size_t memlen, int bndl,
         int new_bundle) {
     ENTER(dill_go_prologue);
     int h = real_(ctx, sp, mem, memlen, bndl, new_bundle);
-    return coroutine_made(&rec_, h, *sp);
+    return coroutine_made(&rec_, h, *sp, new_bundle ? -1 : bndl, mem ? memlen : 0);
 }
 
-/* libdill's go(), when a target is recorded in place of ref. */
+/* libdill's go(), when a target is recorded in place of ref: *ptr is the
+ * caller's memory (go_mem), or NULL, on the way in. */
 int dill_prologue(sigjmp_buf **ctx, void **ptr, size_t len, int bndl, const char *file, int line);
 int dill_prologue(sigjmp_buf **ctx, void **ptr, size_t len, int bndl, const char *file,
         int line) {
     ENTER(dill_prologue);
+    size_t memlen = *ptr ? len : 0;
     int h = real_(ctx, ptr, len, bndl, file, line);
-    return coroutine_made(&rec_, h, *ptr);
+    return coroutine_made(&rec_, h, *ptr, bndl, memlen);
 }
 
 #pragma GCC visibility pop

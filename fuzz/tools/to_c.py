@@ -51,7 +51,7 @@ CALLS = {
     "dill_bsendl": ("H LIST D", "0"), "dill_brecvl": ("H RLIST D", "0"),
     "dill_hclose": ("H", "0"), "dill_hown": ("H", "H"), "dill_msleep": ("D", "0"),
     "dill_yield": ("", "0"), "dill_bundle": ("", "H"), "dill_bundle_wait": ("H D", "0"),
-    "dill_fdin": ("F D", "0"), "dill_fdout": ("F D", "0"),
+    "dill_fdin": ("F D", "0"), "dill_fdout": ("F D", "0"), "dill_fdclean": ("F", "0"),
     "dill_go_prologue": ("GO", "GO"), "dill_prologue": ("GO", "GO"),
     "socket": ("I I I", "F"), "socketpair": ("I I I", "FP"), "pipe": ("", "FP"),
     "bind": ("F SUN", "0"), "connect": ("F SUN", "0"), "listen": ("F I", "0"),
@@ -317,8 +317,20 @@ class Writer:
             self.fds = {v: n for v, n in self.fds.items() if n != self.owned[args[0]]}
 
     def go(self, c):
-        k = c.args[0]
-        stmts = ["CALL(%d, go(co_%s()));" % (c.id, k[1:])]
+        """go, go_mem, bundle_go or bundle_go_mem, as recorded (coroutine,
+        bundle or -1, length of the caller's stack memory or 0)."""
+        k, bndl, memlen = (c.args + ["-1", "0"])[:3]
+        co, stk = "co_%s()" % k[1:], "stk_%s, sizeof(stk_%s)" % (k[1:], k[1:])
+        if memlen != "0":
+            self.globals.append("static char stk_%s[%s] __attribute__((aligned(16)));"
+                                % (k[1:], memlen))
+        if bndl != "-1":
+            h = self.value(bndl, self.handles, "h")
+            expr = "bundle_go_mem(%s, %s, %s)" % (h, co, stk) if memlen != "0" else \
+                "bundle_go(%s, %s)" % (h, co)
+            return ["CALL(%d, %s);" % (c.id, expr)]   # 0: no handle of its own
+        expr = "go_mem(%s, %s)" % (co, stk) if memlen != "0" else "go(%s)" % co
+        stmts = ["CALL(%d, %s);" % (c.id, expr)]
         if c.rc is not None and c.rc >= 0:
             stmts.append("%s = rc[%d];" % (self.bind(self.handles, "h", c.rc), c.id))
         return stmts
