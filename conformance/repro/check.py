@@ -38,12 +38,17 @@ from pool import ROOT  # noqa: E402
 # Faults of each kind the suite catches, whose catching rows spine.tsv names
 # exactly: a wrong errno or result, a call that hangs or crashes, a leaked fd
 # or file, a broken deadline, timer or cancellation, an injected EMFILE or
-# allocation failure, _mem storage, descriptor passing.
+# allocation failure, _mem storage, descriptor passing; and the coroutine
+# core's: a wait that never expires, cancellation seen once, a stack without
+# its guard or misaligned in go_mem's buffer, a registration fdclean keeps,
+# an old number hown leaves valid.
 SAMPLE = ["iolist-rsvd-ignored", "iolist-loop-undetected", "deadline-0-blocks", "timer-late",
           "cancel-does-not-wake", "handle-reused-at-once", "handle-wrong-type-ebadf",
           "direction-not-sticky", "close-leaks-fd", "eof-is-econnreset", "null-path-crashes",
           "accept-emfile-retried", "listen-failure-leaves-file", "pair-mem-null-storage",
-          "timers-starve-while-busy", "fd-in-plain-bytes-kept"]
+          "timers-starve-while-busy", "fd-in-plain-bytes-kept", "bundle-wait-no-deadline",
+          "cancel-seen-once", "stack-no-guard", "go-mem-misaligned", "fdclean-keeps-registration",
+          "hown-old-number-kept"]
 JOBS = int(os.environ.get("JOBS", "2"))
 
 
