@@ -165,7 +165,8 @@ def main(argv):
             continue
         recording = target if target and target != "ref" and harness in MODEL_HARNESSES else "ref"
         dst, found = convert(path, harness, recording, ref, o["build"], o["out"])
-        print("reproducer: %s" % os.path.relpath(dst, ROOT) if dst.startswith(ROOT) else dst)
+        print("reproducer: %s" % (os.path.relpath(dst, ROOT) if dst.startswith(ROOT + os.sep)
+                                  else dst))
         if not target or not o["run"]:
             continue
         flags = repro.link_flags(ref if target == "ref" else target)

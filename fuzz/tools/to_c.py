@@ -467,7 +467,10 @@ def record(harness, preload, data_path):
     fd, events = tempfile.mkstemp(prefix="dsfz-record.")
     os.close(fd)
     env = dict(os.environ, LD_PRELOAD=preload, DILLSPEC_FUZZ_RECORD=events)
-    for k in ("DILLSPEC_FUZZ_RECORD_PID", "DILLSPEC_FUZZ_RECORD_FD", "DILLSPEC_FUZZ_KNOWN"):
+    # The harness finds its libdill by its RUNPATH: an LD_LIBRARY_PATH (ci/corpus
+    # runs with the target's) would put the target where ref was meant.
+    for k in ("DILLSPEC_FUZZ_RECORD_PID", "DILLSPEC_FUZZ_RECORD_FD", "DILLSPEC_FUZZ_KNOWN",
+              "LD_LIBRARY_PATH"):
         env.pop(k, None)
     env["DILLSPEC_FUZZ_KNOWN"] = ""
     r = subprocess.run([harness, data_path], env=env, stdout=subprocess.PIPE,
