@@ -21,6 +21,7 @@ harnesses nothing.
 
   to_c.py --harness PROGRAM --preload LIBRARY INPUT [--out FILE] [--title TEXT]
   to_c.py --events FILE [--out FILE] [--title TEXT]"""
+import functools
 import os
 import re
 import subprocess
@@ -108,6 +109,29 @@ def link(events):
     return calls
 
 
+@functools.lru_cache(maxsize=None)
+def stream_table():
+    """fuzz/lib/stream.c's table, and its first 64 KiB again after it."""
+    period, t = 1 << 20, bytearray(1 << 20)
+    for i in range(period):
+        x = (i * 0x9E3779B1) & 0xFFFFFFFF
+        x ^= x >> 15
+        b = ((x * 0x85EBCA77) & 0xFFFFFFFF) >> 24
+        t[i] = b ^ 0x5A if i > 0 and b == t[i - 1] else b
+    while t[0] in (t[period - 1], t[1]):
+        t[0] = (t[0] + 1) & 255
+    return bytes(t + t[:65536])
+
+
+def stream_offset(data):
+    """Where in the stream table a send's recorded bytes are, or None."""
+    if len(data) < 16:
+        return None
+    table = stream_table()
+    at = table.find(data[:16])
+    return at if at >= 0 and table[at:at + len(data)] == data[:65536] else None
+
+
 def c_string(b):
     out = []
     for ch in b:
@@ -179,11 +203,16 @@ class Writer:
         table[value] = name
         return name
 
-    def sent_bytes(self, arg, handle, n):
-        """The bytes of a send: the harness's pattern when they follow one
-        from this stream's offset, else the bytes themselves."""
+    def sent_bytes(self, arg, handle, n, length):
+        """The bytes of a send: the harnesses' stream table or pattern when
+        they follow it (the recording keeps 16 KiB of a send), else the
+        bytes themselves."""
         data = bytes.fromhex(arg[1:])
         name = "d%s" % n
+        at = stream_offset(data)
+        if at is not None:
+            self.globals.append("static unsigned char %s[%d];" % (name, max(1, int(length))))
+            return "stream(%s, %s, %d)" % (name, length, at)
         at = self.sent.get(handle, 0)
         for mul, hi, p in ((7, 1, at), (11, 0, 0), (7, 1, 0)):
             add = (data[0] - mul * p - hi * (p >> 8)) % 256 if data else 0
@@ -204,7 +233,7 @@ class Writer:
             if base == "N":
                 b = "NULL"
             elif sending:
-                b = self.sent_bytes(base, None, "%d_%d" % (call.id, k))
+                b = self.sent_bytes(base, None, "%d_%d" % (call.id, k), length)
             else:
                 b = "rbuf + %d" % at
                 at += int(length)
@@ -250,7 +279,7 @@ class Writer:
                     args.append("&%s.%s" % (a, kind[2:]))
             elif kind == "BYTES":
                 args.append("NULL" if a == "NULL" else
-                            self.sent_bytes(a, args[0], "%d" % c.id))
+                            self.sent_bytes(a, args[0], "%d" % c.id, rest[0] if rest else "0"))
             elif kind == "RBUF":
                 args.append("rbuf" if a == "B" else "NULL")
             elif kind in ("LIST", "RLIST"):

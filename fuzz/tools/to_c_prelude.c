@@ -28,6 +28,8 @@ HELPER uint32_t fnv(uint32_t h, const void *p, size_t n);
 HELPER void list_same(int n, const void *list, const void *copy, size_t size);
 /* A send's bytes: b[i] = mul * (p + i) + add + hi * ((p + i) >> 8). */
 HELPER void *seq(void *buf, size_t n, unsigned mul, unsigned add, unsigned hi, size_t p);
+/* A send's bytes from the harnesses' stream table, from offset o. */
+HELPER void *stream(void *buf, size_t n, size_t o);
 /* A path in the program's directory, remade with the recorded one's length. */
 HELPER const char *P(const char *name);
 HELPER struct sockaddr *sun(const char *path);
@@ -134,6 +136,30 @@ HELPER void *seq(void *buf, size_t n, unsigned mul, unsigned add, unsigned hi, s
     unsigned char *b = buf;
     for(size_t i = 0; i < n; i++)
         b[i] = (unsigned char)(mul * (p + i) + add + hi * ((p + i) >> 8));
+    return buf;
+}
+
+/* The harnesses' stream of bytes (fuzz/lib/stream.c): a table of 2^20
+ * hashed bytes in which no byte equals the one before it, made as they
+ * make it; n bytes of it from offset o, around its end. */
+HELPER void *stream(void *buf, size_t n, size_t o) {
+    enum { PERIOD = 1 << 20 };
+    static unsigned char t[PERIOD];
+    static bool made;
+    for(uint32_t i = 0; !made && i < PERIOD; i++) {
+        uint32_t x = i * 0x9E3779B1u;
+        x ^= x >> 15;
+        x *= 0x85EBCA77u;
+        t[i] = (unsigned char)(x >> 24);
+        if(i > 0 && t[i] == t[i - 1])
+            t[i] ^= 0x5A;
+    }
+    while(!made && (t[0] == t[PERIOD - 1] || t[0] == t[1]))
+        t[0]++;
+    made = true;
+    unsigned char *b = buf;
+    for(size_t i = 0; i < n; i++)
+        b[i] = t[(o + i) % PERIOD];
     return buf;
 }
 
