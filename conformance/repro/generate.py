@@ -202,6 +202,16 @@ class Reproducer:
                     return fn
         raise SystemExit("repro: no test %s::%s in conformance/tests" % (self.page, self.name))
 
+    def add_other_haves(self, own):
+        """The support code's DS_HAVE_ tests of other functions (a fork
+        without bsend): what is not optional is in every libdill from 2.10
+        on."""
+        used = {n for i in self.pool.items for n in i.uses
+                if n.startswith("DS_HAVE_") and len(n) > len("DS_HAVE_")}
+        for n in sorted(used - own - set(self.pool.overrides) - set(self.pool.exported)):
+            self.pool.add_override(synthetic("/* %s is in every libdill. */\n#define %s 1"
+                                             % (n[len("DS_HAVE_"):], n), {n}))
+
     def have_items(self, test):
         """DS_HAVE_<page> for the pages the test runs, where it is not an
         optional function's (those come with the stand-in)."""
@@ -227,6 +237,7 @@ class Reproducer:
         main = synthetic(self.main_text(), {"main"}, "function")
         runner = self.pool.resolve("ds_repro", main)
         self.generated = self.have_items(test)
+        self.add_other_haves({n for i in self.generated for n in i.defines})
         selected = []
         for root in [runner] + self.generated + [test]:
             selected += self.pool.closure(root, done=selected)[0]
