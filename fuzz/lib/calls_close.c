@@ -23,9 +23,29 @@
  * ipc_close/ECANCELED/same-step-as-event).  Coroutines elsewhere in
  * bundle_wait on it fail with EBADF (reading 14).  What each coroutine's
  * call did is judged in cells.c. */
+/* A target known to abort when a coroutine in bundle_wait is canceled
+ * while the last coroutine of the bundle it waits on is ready to run, and
+ * ends before the canceled one has run ("bundle_wait/canceled-as-last-ends/
+ * crash": both wake the same waiter) first lets every ready coroutine run
+ * (one yield, which moves no clock), so that the bundle's coroutines that
+ * can end do, and its waiter is woken before it is canceled. */
+static void spare_waiters(struct fz_run *r, int s) {
+    bool waiting = false;
+    FZ_EACH_CELL(r, s, c) {
+        const struct fz_cell *cell = &r->cells[c];
+        if(cell->body != FZ_BODY_WAIT || cell->done || cell->on == FZ_NONE)
+            continue;
+        FZ_EACH_CELL(r, cell->on, k)
+            waiting |= !r->cells[k].done;
+    }
+    if(waiting && fz_known("bundle_wait/canceled-as-last-ends/crash"))
+        yield();
+}
+
 static void close_bundle(struct fz_run *r, int s) {
     struct fz_expect x = r->slots[s].kind == FZ_COROUTINE ? FZ_MUST_SUCCEED("coroutine")
                                                          : FZ_MUST_SUCCEED("live");
+    spare_waiters(r, s);
     fz_cells_cancel(r, s);
     fz_cells_closed_under(r, s);
     r->closing = s;
