@@ -73,7 +73,6 @@ static struct fz_run run;
  * become ready from outside.  It would never end: reported at once, as the
  * promise the call in progress broke, instead of as a hang. */
 void fz_report_hang(void) {
-    static const char *modes[] = {"deadline-0", "deadline-infinite", "timed", "deadline-past"};
     struct fz_run *r = &run;
     char key[128];
     if(r->closing != FZ_NONE) {
@@ -89,7 +88,7 @@ void fz_report_hang(void) {
         }
     }
     snprintf(key, sizeof(key), "%s/%s/blocked-forever", fz_op_name((enum fz_opcode)r->code),
-        r->call.set ? modes[r->call.mode] : "no-deadline");
+        r->call.set ? fz_deadline_name(r->call.mode) : "no-deadline");
     fz_finding(key, "op %d waits for ever: every coroutine is blocked, no fd is ready and"
         " no deadline is set", r->op);
 }

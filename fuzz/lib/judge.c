@@ -65,10 +65,9 @@ static bool leaves_open(const struct fz_expect *x) {
 /* A call that would have slept in the kernel on a blocking socket, past
  * any deadline (blockwatch.h): a wrapped fd left blocking. */
 static void check_blocked(struct fz_run *r, enum dc_fn fn, const char *call, int fd) {
-    static const char *modes[] = {"deadline-0", "deadline-infinite", "timed", "deadline-past"};
     char observed[32];
     snprintf(observed, sizeof(observed), "blocked-in-%s", call);
-    fz_call_finding(fn, r->call.set ? modes[r->call.mode] : "no-deadline", observed,
+    fz_call_finding(fn, r->call.set ? fz_deadline_name(r->call.mode) : "no-deadline", observed,
         "op %d: %s on fd %d, a blocking socket, would have slept past the deadline",
         r->op, call, fd);
 }

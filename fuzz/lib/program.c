@@ -108,6 +108,11 @@ const char *fz_op_name(enum fz_opcode code) {
     return names[code];
 }
 
+const char *fz_deadline_name(enum fz_deadline m) {
+    static const char *modes[] = {"deadline-0", "deadline-infinite", "timed", "deadline-past"};
+    return modes[m];
+}
+
 static const char *operand(uint8_t v, char *buf, size_t n) {
     static const char *special[] = {"-1", "0", "INT_MAX", "last-closed",
         "never-issued", "INT_MIN", "a-coroutine-or-bundle", "a-listener"};

@@ -129,6 +129,8 @@ enum fz_special {
 };
 
 enum fz_deadline { FZ_DL_ZERO, FZ_DL_INFINITE, FZ_DL_TIMED, FZ_DL_PAST };
+/* A deadline mode as finding keys name it: "deadline-0", "timed", ... */
+const char *fz_deadline_name(enum fz_deadline m);
 
 struct fz_op {
     enum fz_opcode code;

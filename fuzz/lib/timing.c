@@ -50,11 +50,6 @@ static bool timed_out(enum dc_fn fn, int rc, int err) {
     return fn == DC_MSLEEP ? rc == 0 : rc == -1 && err == ETIMEDOUT;
 }
 
-static const char *mode_name(enum fz_deadline m) {
-    static const char *names[] = {"deadline-0", "deadline-infinite", "timed", "deadline-past"};
-    return names[m];
-}
-
 void fz_check_call_time(struct fz_run *r, enum dc_fn fn, int rc, int err) {
     if(!r->call.set)
         return;
@@ -65,7 +60,7 @@ void fz_check_call_time(struct fz_run *r, enum dc_fn fn, int rc, int err) {
     switch(r->call.mode) {
     case FZ_DL_ZERO: case FZ_DL_PAST:
         if(t != from)
-            fz_call_finding(fn, mode_name(r->call.mode), "clock-moved",
+            fz_call_finding(fn, fz_deadline_name(r->call.mode), "clock-moved",
                 "op %d: a call with deadline %lld returned %lld ms later", r->op,
                 (long long)d, (long long)(t - from));
         break;
