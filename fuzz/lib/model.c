@@ -215,15 +215,18 @@ void fz_bound(struct fz_run *r, int a, bool ok) {
         r->addrs[a] = FZ_ADDR_ASK;
 }
 
+bool fz_may_wait_forever(const struct fz_run *r) {
+    /* After a failed ipc_*fd call a target may still wait (below). */
+    if((r->after_fd && fz_known("ipc_recvfd/deadline-infinite/hang")) || r->on_accepting)
+        return false;
+    return !r->lost;
+}
+
 int64_t fz_deadline_in(struct fz_run *r, enum fz_deadline dl, bool safe, int delay_ms) {
     int64_t d;
     switch(dl) {
     case FZ_DL_INFINITE:
-        /* After a failed ipc_*fd call a target may still wait (below). */
-        if((r->after_fd && fz_known("ipc_recvfd/deadline-infinite/hang")) || r->on_accepting)
-            d = 0;
-        else
-            d = safe && !r->lost ? -1 : 0;
+        d = safe && fz_may_wait_forever(r) ? -1 : 0;
         break;
     case FZ_DL_TIMED: d = r->mode == FZ_TRACE ? 0 : now() + delay_ms; break;
     case FZ_DL_PAST: d = now() - 10; d = d > 0 ? d : 1; break;

@@ -282,6 +282,9 @@ void fz_bound(struct fz_run *r, int a, bool ok);
 /* The deadline to pass for mode `dl`: -1 only when `safe`, timed now() +
  * `delay_ms`; recorded for the judge's time checks (timing.c). */
 int64_t fz_deadline_in(struct fz_run *r, enum fz_deadline dl, bool safe, int delay_ms);
+/* Whether deadline -1 may be passed at all now: not once the model is lost
+ * (a known deviation), nor where a target may wait for ever (model.c). */
+bool fz_may_wait_forever(const struct fz_run *r);
 /* The same with the timed deadline now() + 1 of the IPC operations. */
 int64_t fz_deadline(struct fz_run *r, enum fz_deadline dl, bool safe);
 /* The cells of slot `s`'s bundle that have not been closed. */
