@@ -15,15 +15,6 @@
 /*  The program                                                               */
 /******************************************************************************/
 
-/* DILLSPEC_FUZZ_VERBOSE=1 prints each operation before it runs: with
- * dillspec-fuzz-print's listing, it shows where a program hangs. */
-bool fz_verbose(void) {
-    static int v = -1;
-    if(v < 0)
-        v = getenv("DILLSPEC_FUZZ_VERBOSE") != NULL;
-    return v;
-}
-
 static void step(struct fz_run *r, const struct fz_op *op) {
     r->code = op->code;
     r->after_fd = false;

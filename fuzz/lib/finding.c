@@ -1,4 +1,5 @@
-/* Findings and the target's known deviations (see fuzz.h). */
+/* Findings, the target's known deviations and what a run prints of
+ * itself (see fuzz.h). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -102,6 +103,17 @@ void fz_finding(const char *key, const char *fmt, ...) {
     abort();
 }
 
+void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
+        const char *fmt, ...) {
+    char key[128], detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    snprintf(key, sizeof(key), "%s/%s/%s", dc_fn_name(fn), situation, observed);
+    fz_finding(key, "%s", detail);
+}
+
 /* DILLSPEC_FUZZ_LAST_INPUT=FILE keeps a copy of the input being run, for
  * a crash that takes the fuzzer's own handler down with it (a SEGV on a
  * coroutine's stack, say): ci/fuzz then keeps that file as the artifact. */
@@ -126,4 +138,13 @@ void fz_check_documented(enum dc_fn fn, int rc, int err) {
             dc_errname(err));
         fz_finding(key, "failed with an errno its ERRORS table lacks");
     }
+}
+
+/* DILLSPEC_FUZZ_VERBOSE=1 prints each operation before it runs: with
+ * dillspec-fuzz-print's listing, it shows where a program hangs. */
+bool fz_verbose(void) {
+    static int v = -1;
+    if(v < 0)
+        v = getenv("DILLSPEC_FUZZ_VERBOSE") != NULL;
+    return v;
 }

@@ -54,6 +54,10 @@ static inline bool fz_empty(const struct fz_in *in) {
 void fz_finding(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The finding "<fn>/<situation>/<observed>" of a call the harness judged. */
+void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* True when the target's known-deviations file (DILLSPEC_FUZZ_KNOWN, a TSV
  * of "key<TAB>reason" lines; keys are fnmatch(3) patterns) lists
  * "<harness>/<key>".  Harnesses ask before a call that is known to crash
@@ -62,6 +66,11 @@ bool fz_known(const char *key);
 
 /* Copies the input about to run to DILLSPEC_FUZZ_LAST_INPUT, if set. */
 void fz_save_input(const uint8_t *data, size_t size);
+
+/* Whether DILLSPEC_FUZZ_VERBOSE is set: the executor prints each call as it
+ * runs, and each coroutine's call as it is judged (to see where an input
+ * hangs). */
+bool fz_verbose(void);
 
 /******************************************************************************/
 /*  The bytes sent                                                            */

@@ -1,7 +1,6 @@
 /* The judge: holds each call's outcome against the man pages' promise
  * (struct fz_expect) in FZ_ORACLE mode, and records it as a step of the trace
  * in either mode. */
-#include <stdarg.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,17 +13,6 @@
 #include "blockwatch.h"
 #include "model.h"
 #include "record.h"
-
-void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
-        const char *fmt, ...) {
-    char key[128], detail[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
-    va_end(ap);
-    snprintf(key, sizeof(key), "%s/%s/%s", dc_fn_name(fn), situation, observed);
-    fz_finding(key, "%s", detail);
-}
 
 static void record(struct fz_run *r, int rc, int err, bool open, bool blocked) {
     const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));

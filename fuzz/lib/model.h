@@ -251,13 +251,7 @@ static inline uint32_t fz_inflight(const struct fz_run *r, const struct fz_ep *e
     return e->peer == FZ_NONE ? e->sent : e->sent - r->eps[e->peer].rcvd;
 }
 
-/* executor.c: DILLSPEC_FUZZ_VERBOSE is set (each call and each
- * coroutine's call is printed as it is judged) */
-bool fz_verbose(void);
-
 /* judge.c: checking and recording outcomes */
-void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Judges one call's outcome (`rc`, `err`) against `x`; true if it succeeded. */
 bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
     int rc, int err, bool returns_handle);
