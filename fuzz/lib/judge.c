@@ -1,6 +1,6 @@
 /* The judge: holds each call's outcome against the man pages' promise
  * (struct fz_expect) in FZ_ORACLE mode, and records it as a step of the trace
- * in either mode. */
+ * in either mode (fz_record_step, model.c). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,23 +13,6 @@
 #include "blockwatch.h"
 #include "model.h"
 #include "record.h"
-
-static void record(struct fz_run *r, int rc, int err, bool open, bool blocked) {
-    const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
-    r->step = NULL;
-    if(!r->trace || r->trace->n == room)
-        return;
-    struct fz_step *s = r->step = &r->trace->steps[r->trace->n++];
-    s->op = (int16_t)r->op;
-    s->code = (int8_t)r->code;
-    s->outcome = (int8_t)(rc == -1 ? -1 : rc == 0 ? 0 : 1);
-    s->err = rc == -1 ? err : 0;
-    s->sum = 0;
-    s->after_fd = r->after_fd;
-    s->open = open;
-    s->list = false;
-    s->blocked = blocked;
-}
 
 static bool allowed_errno(const struct fz_expect *x, int err) {
     if(x->errs[0] == 0)
@@ -73,7 +56,7 @@ bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
     fz_record_expect(fn, x->situation, x->may_succeed, x->may_fail, x->errs, rc, err);
     /* After a failed fd call the outcome is the project's reading
      * (spec/ipc_sendfd.md), which two targets are held to alike. */
-    record(r, returns_handle && rc >= 0 ? 1 : rc, err,
+    fz_record_step(r, returns_handle && rc >= 0 ? 1 : rc, err,
         !was_lost && !contradicted && leaves_open(x) && !r->after_fd, blocked != NULL);
     if(contradicted)
         r->lost = true;
@@ -104,10 +87,4 @@ bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
     fz_call_finding(fn, x->situation, dc_errname(err), "op %d failed with %s; expected %s",
         r->op, dc_errname(err), dc_errname(x->errs[0]));
     return false;
-}
-
-void fz_skip_step(struct fz_run *r) {
-    record(r, 0, 0, false, false);
-    if(r->step)
-        r->step->outcome = FZ_SKIPPED;
 }

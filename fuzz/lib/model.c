@@ -1,7 +1,9 @@
 /* The model: slots and the handles in them, operands resolved to handles,
- * connection endpoints, addresses and deadlines, and what an object's
- * closing changes (see model.h).  Bookkeeping only: the calls that close
- * are calls_close.c's. */
+ * connection endpoints, addresses and deadlines, the steps calls record in
+ * the trace, and what an object's closing changes (see model.h).
+ * Bookkeeping only, at the bottom of the executor's files: the calls that
+ * close are calls_close.c's, the judging is judge.c's, and it uses only
+ * what every harness shares (fuzz.h, program.h, the clock of vtime.h). */
 #include <limits.h>
 #include <sys/stat.h>
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <libdill.h>
 
 #include "model.h"
+#include "vtime.h"
 
 /******************************************************************************/
 /*  Slots, handles and the model                                              */
@@ -235,12 +238,41 @@ int64_t fz_deadline_in(struct fz_run *r, enum fz_deadline dl, bool safe, int del
     r->call.set = true;
     r->call.mode = d == 0 ? FZ_DL_ZERO : dl;
     r->call.value = d;
-    r->call.vt = fz_vt();
+    r->call.vt = fz_vt_ms();
     return d;
 }
 
 int64_t fz_deadline(struct fz_run *r, enum fz_deadline dl, bool safe) {
     return fz_deadline_in(r, dl, safe, 1);
+}
+
+/******************************************************************************/
+/*  The trace's steps                                                         */
+/******************************************************************************/
+
+/* Here, not in the judge, because an operand resolved to a poisoned number
+ * (fz_resolve) records its skip before any call is judged. */
+void fz_record_step(struct fz_run *r, int rc, int err, bool open, bool blocked) {
+    const int room = (int)(sizeof(r->trace->steps) / sizeof(r->trace->steps[0]));
+    r->step = NULL;
+    if(!r->trace || r->trace->n == room)
+        return;
+    struct fz_step *s = r->step = &r->trace->steps[r->trace->n++];
+    s->op = (int16_t)r->op;
+    s->code = (int8_t)r->code;
+    s->outcome = (int8_t)(rc == -1 ? -1 : rc == 0 ? 0 : 1);
+    s->err = rc == -1 ? err : 0;
+    s->sum = 0;
+    s->after_fd = r->after_fd;
+    s->open = open;
+    s->list = false;
+    s->blocked = blocked;
+}
+
+void fz_skip_step(struct fz_run *r) {
+    fz_record_step(r, 0, 0, false, false);
+    if(r->step)
+        r->step->outcome = FZ_SKIPPED;
 }
 
 /******************************************************************************/

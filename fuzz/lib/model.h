@@ -255,9 +255,6 @@ static inline uint32_t fz_inflight(const struct fz_run *r, const struct fz_ep *e
 /* Judges one call's outcome (`rc`, `err`) against `x`; true if it succeeded. */
 bool fz_judge(struct fz_run *r, enum dc_fn fn, const struct fz_expect *x,
     int rc, int err, bool returns_handle);
-/* A call left out because of a known target defect is still a step of the
- * trace, so that the traces of two targets stay aligned. */
-void fz_skip_step(struct fz_run *r);
 
 /* model.c: bookkeeping only (it calls no libdill function but now()):
  * slots, handles, endpoints, addresses, deadlines, a closed object */
@@ -281,6 +278,13 @@ int64_t fz_deadline_in(struct fz_run *r, enum fz_deadline dl, bool safe, int del
 bool fz_may_wait_forever(const struct fz_run *r);
 /* The same with the timed deadline now() + 1 of the IPC operations. */
 int64_t fz_deadline(struct fz_run *r, enum fz_deadline dl, bool safe);
+/* Records the call at hand as the trace's next step (returned `rc` and
+ * `err`; `open`: the pages allowed another outcome; `blocked`: it would
+ * have slept in the kernel), in r->step; nothing without a trace. */
+void fz_record_step(struct fz_run *r, int rc, int err, bool open, bool blocked);
+/* A call left out because of a known target defect is still a step of the
+ * trace, so that the traces of two targets stay aligned. */
+void fz_skip_step(struct fz_run *r);
 /* The cells of slot `s`'s bundle that have not been closed. */
 #define FZ_EACH_CELL(r, s, c) \
     for(int c = 0; c < (r)->ncells; c++) \
