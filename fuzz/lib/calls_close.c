@@ -1,12 +1,14 @@
-/* Closing: hclose(3) of any operand, ipc_close(3), and the closing of
- * every object the program left open, coroutines first, each judged as
- * the pages promise (the model's bookkeeping of a closed object is
- * fz_forget, model.c; what the coroutines of a closed bundle, or those
- * waiting on a closed object, saw is judged in cells.c). */
+/* Closing: hclose(3) of any operand, ipc_close(3), an fd the program owns
+ * (fdclean(3), then close), and the closing of every object the program
+ * left open, coroutines first, each judged as the pages promise (the
+ * model's bookkeeping of a closed object is fz_forget, model.c; what the
+ * coroutines of a closed bundle, or those waiting on a closed object, saw
+ * is judged in cells.c). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <libdill.h>
 
@@ -84,6 +86,20 @@ void fz_release_raw(struct fz_run *r, int raw) {
                 r->slots[cell->owner].kind != FZ_EMPTY)
             close_bundle(r, cell->owner);
     }
+}
+
+/* fdclean(3): "It has to be called before the file descriptor is closed";
+ * it returns nothing (ref/README reading 12), so nothing is judged here:
+ * what it promises shows in the calls on the fd, or on the next fd to get
+ * its number, that follow. */
+void fz_raw_close(struct fz_run *r, int s) {
+    struct fz_raw *w = &r->raws[r->slots[s].raw];
+    fz_release_raw(r, r->slots[s].raw);
+    fdclean(w->fd);
+    close(w->fd);
+    fz_forget(r, s);
+    fz_cells_event(r, FZ_BODY_FDIN, w->peer);    /* end of file there */
+    fz_cells_event(r, FZ_BODY_FDOUT, w->peer);   /* and a broken pipe */
 }
 
 /* A listener another coroutine accepts on: reading 14, that ipc_accept

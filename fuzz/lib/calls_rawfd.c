@@ -1,6 +1,9 @@
 /* fds the program owns (not handles): socketpairs it makes and writes to
  * itself, and fdin(3), fdout(3) and fdclean(3) on them, in the main
- * coroutine or in others.  Each clause is named beside the code. */
+ * coroutine or in others.  What the model knows of such an fd is model.c's
+ * (fz_raw_readable, fz_raw_writable); closing one is calls_close.c's, which
+ * first closes the coroutines that wait on it.  Each clause is named beside
+ * the code. */
 #include <sys/socket.h>
 #include <unistd.h>
 #include <errno.h>
@@ -11,26 +14,6 @@
 #include <libdill.h>
 
 #include "model.h"
-
-/* Bounds within which a send from one end surely leaves it writable: AF_UNIX
- * reports an end writable while a quarter of its send buffer (212992 bytes
- * by default) holds what the other end has not read, each send's bookkeeping
- * included. */
-#define FZ_RAW_SURE_BYTES 16384
-#define FZ_RAW_SURE_WRITES 8
-
-bool fz_raw_readable(const struct fz_run *r, int k) {
-    return r->raws[k].unread > 0 || !r->raws[r->raws[k].peer].open;
-}
-
-int fz_raw_writable(const struct fz_run *r, int k) {
-    const struct fz_raw *w = &r->raws[k], *p = &r->raws[w->peer];
-    if(!p->open)
-        return 1;          /* an error state: "Either case leads to a successful return" */
-    if(w->full)
-        return 0;
-    return p->unread <= FZ_RAW_SURE_BYTES && w->writes <= FZ_RAW_SURE_WRITES ? 1 : -1;
-}
 
 /* socketpair(2) into two slots from a; the program's, not the target's. */
 void fz_op_rawfd(struct fz_run *r, const struct fz_op *op) {
@@ -145,20 +128,6 @@ void fz_op_fdwait(struct fz_run *r, const struct fz_op *op, bool out) {
     int64_t d = fz_deadline_in(r, op->dl, safe, fz_delay_ms(op->len));
     int rc = out ? fdout(fd, d) : fdin(fd, d);
     fz_judge(r, fn, &x, rc, errno, false);
-}
-
-/* fdclean(3): "It has to be called before the file descriptor is closed";
- * it returns nothing (ref/README reading 12), so nothing is judged here:
- * what it promises shows in the calls on the fd, or on the next fd to get
- * its number, that follow. */
-void fz_raw_close(struct fz_run *r, int s) {
-    struct fz_raw *w = &r->raws[r->slots[s].raw];
-    fz_release_raw(r, r->slots[s].raw);
-    fdclean(w->fd);
-    close(w->fd);
-    fz_forget(r, s);
-    fz_cells_event(r, FZ_BODY_FDIN, w->peer);    /* end of file there */
-    fz_cells_event(r, FZ_BODY_FDOUT, w->peer);   /* and a broken pipe */
 }
 
 void fz_op_fdclean(struct fz_run *r, const struct fz_op *op) {

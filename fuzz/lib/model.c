@@ -154,6 +154,28 @@ int fz_new_raw_pair(struct fz_run *r, const int fds[2]) {
     return k;
 }
 
+/* Bounds within which a send from one end surely leaves it writable: AF_UNIX
+ * reports an end writable while a quarter of its send buffer (212992 bytes
+ * by default) holds what the other end has not read, each send's bookkeeping
+ * included. */
+#define FZ_RAW_SURE_BYTES 16384
+#define FZ_RAW_SURE_WRITES 8
+
+/* What the model knows of a raw end (see model.h): its bytes and its
+ * peer's, not the coroutines that wait on it (fz_raw_busy, cells.c). */
+bool fz_raw_readable(const struct fz_run *r, int k) {
+    return r->raws[k].unread > 0 || !r->raws[r->raws[k].peer].open;
+}
+
+int fz_raw_writable(const struct fz_run *r, int k) {
+    const struct fz_raw *w = &r->raws[k], *p = &r->raws[w->peer];
+    if(!p->open)
+        return 1;          /* an error state: "Either case leads to a successful return" */
+    if(w->full)
+        return 0;
+    return p->unread <= FZ_RAW_SURE_BYTES && w->writes <= FZ_RAW_SURE_WRITES ? 1 : -1;
+}
+
 int fz_new_ep(struct fz_run *r) {
     if(r->neps == FZ_MAX_EPS)
         return FZ_NONE;

@@ -295,6 +295,11 @@ int fz_new_raw_pair(struct fz_run *r, const int fds[2]);
  * or a number that is surely no fd (`*raw` FZ_NONE).  False for anything
  * else: what fd a handle's number or a closed one is, nobody knows. */
 bool fz_resolve_fd(struct fz_run *r, uint8_t v, int *fd, int *raw);
+/* Whether raw end `raw` is readable: bytes wait there, or its peer is
+ * closed (an error state, which fdin(3) returns for too). */
+bool fz_raw_readable(const struct fz_run *r, int raw);
+/* 1 surely writable, 0 surely not, -1 either */
+int fz_raw_writable(const struct fz_run *r, int raw);
 /* The model after an object is gone, whatever closed it. */
 void fz_forget(struct fz_run *r, int s);
 
@@ -354,15 +359,6 @@ void fz_op_rawfd(struct fz_run *r, const struct fz_op *op);
 void fz_op_rawio(struct fz_run *r, const struct fz_op *op);
 void fz_op_fdwait(struct fz_run *r, const struct fz_op *op, bool out);
 void fz_op_fdclean(struct fz_run *r, const struct fz_op *op);
-bool fz_raw_readable(const struct fz_run *r, int raw);
-/* Whether a coroutine (but cell `except`) waits in fdin (out: fdout) on
- * raw end `raw`: 1 one is blocked there, 0 none is, -1 one may be (its
- * deadline or event came: it may have been woken). */
-int fz_raw_busy(const struct fz_run *r, int raw, int out, int except);
-/* 1 surely writable, 0 surely not, -1 either */
-int fz_raw_writable(const struct fz_run *r, int raw);
-/* Closes the raw fd in slot `s` as fdclean(3) asks: fdclean, then close. */
-void fz_raw_close(struct fz_run *r, int s);
 
 /* cells.c: what coroutines saw, judged once their calls returned */
 /* Reconciles the model with what coroutines did since the last call (a
@@ -382,6 +378,10 @@ void fz_cells_closed_under(struct fz_run *r, int s);
 void fz_cells_cancel(struct fz_run *r, int s);
 /* Whether cell `c`'s call ends without being canceled. */
 bool fz_cell_bounded(const struct fz_run *r, int c);
+/* Whether a coroutine (but cell `except`) waits in fdin (out: fdout) on
+ * raw end `raw`: 1 one is blocked there, 0 none is, -1 one may be (its
+ * deadline or event came: it may have been woken). */
+int fz_raw_busy(const struct fz_run *r, int raw, int out, int except);
 
 /* timing.c: the judge's clock */
 /* Checks the main coroutine's call that just returned against its
@@ -406,5 +406,7 @@ void fz_close_slot(struct fz_run *r, int s);
 /* Closes the coroutines whose calls wait on raw end `raw` (fdclean of an
  * fd another coroutine waits on is not in the pages). */
 void fz_release_raw(struct fz_run *r, int raw);
+/* Closes the raw fd in slot `s` as fdclean(3) asks: fdclean, then close. */
+void fz_raw_close(struct fz_run *r, int s);
 
 #endif
