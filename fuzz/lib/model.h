@@ -1,13 +1,19 @@
 /*
  * model.h - the executor's model of what a call program made (private to
- * the executor's files: executor.c, model.c, judge.c, data.c and the call
- * families calls_make.c, calls_stream.c, calls_fd.c, calls_transfer.c,
- * calls_coroutine.c, calls_close.c).
+ * the executor's files: executor.c; the call families calls_make.c,
+ * calls_stream.c, calls_fd.c, calls_transfer.c, calls_coroutine.c,
+ * calls_rawfd.c, calls_close.c; cells.c, judge.c, data.c, timing.c and
+ * model.c).
  *
- * Downhill only: model.c keeps the books, judge.c judges and data.c makes
- * and checks the bytes; the call families use them, and none of those
- * three calls a family (timing.c is the judge's clock; cells.c judges what
- * coroutines saw).
+ * Downhill only, each file using only files below it: executor.c runs the
+ * call families; they use cells.c, which judges what coroutines saw,
+ * judge.c, which judges each call, and data.c, which makes and checks the
+ * bytes; below those timing.c, the judge's clock; and below them all
+ * model.c, which keeps the books.  Under model.c lies only what every
+ * harness shares: findings (finding.c), the clock (vtime.c), the record
+ * for reproducers (record.c).  Among the families, calls_rawfd.c uses
+ * calls_coroutine.c and calls_close.c, and calls_fd.c and calls_transfer.c
+ * use calls_stream.c.
  *
  * Every object the program made sits in a slot; connection endpoints are
  * `struct fz_ep`s, peers of each other; a coroutine's view is a `struct fz_cell`;
