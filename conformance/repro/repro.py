@@ -137,6 +137,9 @@ def main(argv):
         if not statuses:
             sys.exit("repro: --all needs a report (%s is missing)" % o["report"])
         ids += sorted(i for i, s in statuses.items() if s != "PASS" and i in cat)
+        if not ids:
+            say("every row of %s is PASS: nothing to reproduce" % rel(o["report"]))
+            return 0
     unknown = [i for i in ids if i not in cat]
     if unknown or not ids:
         sys.exit("repro: %s" % ("no such row in conformance/assertions.tsv: " + ", ".join(unknown)
@@ -148,7 +151,7 @@ def main(argv):
     flags = link_flags(ref_prefix(o["ref"]) if o["ref"] else o["prefix"], o["pkg"])
     bindir = os.path.join(o["build"] or os.path.join(ROOT, "build", "repro"), o["name"] or "any")
     os.makedirs(bindir, exist_ok=True)
-    results, single = [], len(ids) == 1
+    results, single, built = [], len(ids) == 1, 0
     for rid in ids:
         src = write(cat[rid], out)
         if single or not target:
@@ -159,6 +162,7 @@ def main(argv):
         if not build(src, binary, flags, quiet=not single):
             results.append((rid, statuses.get(rid, ""), 2, "(did not build)"))
             continue
+        built += 1
         if not o["run"]:
             continue
         code, output = run(binary, capture=not single)
@@ -171,6 +175,10 @@ def main(argv):
             say("build it: cc -o repro %s -ldill  (with -I/-L/-Wl,-rpath for a prefix; "
                 "--target P builds and runs it)" % shlex.quote(src))
         return 0
+    if not o["run"]:
+        say("%d reproducer(s) built for %s, not run; %d did not build"
+            % (built, o["name"] or "the target", len(results)))
+        return 1 if results else 0
     return summary(results, single, o["name"])
 
 
