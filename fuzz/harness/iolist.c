@@ -152,13 +152,6 @@ static void prepare(struct shape *s) {
             memcpy(it->iol_base, stream() + pos + !s->sending, it->iol_len);
 }
 
-FZ_EVERY_BYTE static long guard_written(const uint8_t *p, size_t n) {
-    for(size_t k = 0; k < n; k++)
-        if(p[k] != GAP_BYTE)
-            return (long)k;
-    return -1;
-}
-
 /* After a receive: every byte of every item at its position, and nothing
  * written past an item or into a NULL-based one's room. */
 static void check_received(struct shape *s) {
@@ -175,7 +168,8 @@ static void check_received(struct shape *s) {
     for(int i = 0; i <= MAX_ITEMS; i++) {
         const struct iolist *it = &s->items[i];
         size_t from = it->iol_base ? it->iol_len : 0;
-        long k = guard_written(space + i * STRIDE + from, it->iol_len + GUARD - from);
+        long k = fz_first_unlike(space + i * STRIDE + from, it->iol_len + GUARD - from,
+            GAP_BYTE);
         if(k >= 0)
             fz_finding("brecvl/data/overrun", "byte %zu of item %d's room, past its "
                 "%zu bytes, was written", from + (size_t)k, i, from);

@@ -112,13 +112,14 @@ bool fz_buf_list_changed(const struct fz_buf *b) {
 /* A byte outside every item that is not the gap's: its offset, -1 if none.
  * (A NULL-based item's room lies between two gaps: no pointer to it is
  * given, so a write there crosses a gap first.) */
-FZ_EVERY_BYTE static long overrun(const struct fz_buf *b) {
+static long overrun(const struct fz_buf *b) {
     size_t at[FZ_LIST_MAX + 1], len[FZ_LIST_MAX + 1];
     int n = gaps(b, at, len);
-    for(int g = 0; g < n; g++)
-        for(size_t k = 0; k < len[g]; k++)
-            if(b->mem[at[g] + k] != GAP_BYTE)
-                return (long)(at[g] + k);
+    for(int g = 0; g < n; g++) {
+        long k = fz_first_unlike(b->mem + at[g], len[g], GAP_BYTE);
+        if(k >= 0)
+            return (long)at[g] + k;
+    }
     return -1;
 }
 

@@ -97,6 +97,10 @@ const uint8_t *fz_stream(int s, uint32_t pos);
 #define FZ_EVERY_BYTE
 #endif
 
+/* Where p[0..n) first holds a byte other than `byte`: its offset, -1 if
+ * nowhere (a guard or gap written to). */
+long fz_first_unlike(const uint8_t *p, size_t n, uint8_t byte);
+
 /******************************************************************************/
 /*  Hygiene between inputs                                                    */
 /******************************************************************************/

@@ -38,3 +38,28 @@ const uint8_t *fz_stream(int s, uint32_t pos) {
     }
     return table + ((pos + (uint32_t)s * 0x9E3779B9u) & (PERIOD - 1));
 }
+
+FZ_EVERY_BYTE static size_t first_unlike_byte(const uint8_t *p, size_t n, uint8_t byte) {
+    size_t k = 0;
+    while(k < n && p[k] == byte)
+        k++;
+    return k;
+}
+
+/* Chunks are compared with memcmp against a block of `byte`, at memory
+ * speed (a guard may be a whole item's room); only a chunk that differs is
+ * read byte by byte. */
+long fz_first_unlike(const uint8_t *p, size_t n, uint8_t byte) {
+    static uint8_t block[4096];
+    static int filled = -1;
+    if(filled != byte) {
+        memset(block, byte, sizeof(block));
+        filled = byte;
+    }
+    for(size_t at = 0; at < n; at += sizeof(block)) {
+        size_t len = n - at < sizeof(block) ? n - at : sizeof(block);
+        if(memcmp(p + at, block, len) != 0)
+            return (long)(at + first_unlike_byte(p + at, len, byte));
+    }
+    return -1;
+}
