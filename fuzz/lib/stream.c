@@ -1,6 +1,7 @@
 /* The bytes the harnesses send (see fuzz.h): a table of hashed bytes, made
  * once, in which no byte equals the one before it, extended by a window so
- * that every stretch a call moves is one memcpy or memcmp away. */
+ * that every stretch a call moves is one memcpy or memcmp away.  And the
+ * bytes around what they receive: where a guard of one byte was written. */
 #include <stdint.h>
 #include <string.h>
 
