@@ -14,6 +14,7 @@
 #include <libdill.h>
 
 #include "model.h"
+#include "vtime.h"
 
 /* A coroutine's own stack for go_mem/bundle_go_mem: ample for the call,
  * its checks and a sanitizer's redzones. */
@@ -321,7 +322,7 @@ static bool all_bounded(struct fz_run *r, int s) {
  * the bundle finish or until deadline is reached." */
 static void wait_here(struct fz_run *r, const struct fz_op *op, int h, int s, int bad) {
     int64_t d = fz_deadline_in(r, op->dl, bad || all_bounded(r, s), fz_delay_ms(op->len));
-    int64_t from = fz_vt();
+    int64_t from = fz_vt_ms();
     int rc = bundle_wait(h, d), err = errno;
     struct fz_expect x;
     int open = 0;
@@ -342,10 +343,11 @@ static void wait_here(struct fz_run *r, const struct fz_op *op, int h, int s, in
     else
         x = FZ_MUST_SUCCEED("coroutines-ended");
     bool judged = fz_timing_judged(r);
-    if(fz_judge(r, DC_BUNDLE_WAIT, &x, rc, err, false) && judged && fz_vt() > last + FZ_LATE_MS)
+    if(fz_judge(r, DC_BUNDLE_WAIT, &x, rc, err, false) && judged &&
+            fz_vt_ms() > last + FZ_LATE_MS)
         fz_call_finding(DC_BUNDLE_WAIT, "coroutines-ended", "late",
             "op %d: returned %lld ms after its last coroutine ended", r->op,
-            (long long)(fz_vt() - last));
+            (long long)(fz_vt_ms() - last));
 }
 
 /* A target known to crash when a bundle_wait's deadline fires as the

@@ -11,6 +11,7 @@
 #include <libdill.h>
 
 #include "model.h"
+#include "vtime.h"
 
 /******************************************************************************/
 /*  The coroutine's side                                                      */
@@ -35,7 +36,7 @@ static int open_cells(const struct fz_run *r, int s, int except) {
 
 void fz_cell_arm(struct fz_run *r, int c) {
     struct fz_cell *cell = &r->cells[c];
-    cell->armed_vt = fz_vt();
+    cell->armed_vt = fz_vt_ms();
     if(cell->on == FZ_NONE)
         return;
     switch(cell->body) {
@@ -76,7 +77,7 @@ void fz_cell_end(struct fz_run *r, int c, int rc, int err) {
     struct fz_cell *cell = &r->cells[c];
     cell->rc = rc;
     cell->err = err;
-    cell->end_vt = fz_vt();
+    cell->end_vt = fz_vt_ms();
     if(cell->body == FZ_BODY_WAIT && cell->on != FZ_NONE && !cell->closed_under)
         cell->open_left = open_cells(r, cell->on, c);
     if(by_deadline(cell))
@@ -99,7 +100,7 @@ void fz_cells_event(struct fz_run *r, enum fz_body body, int on) {
     for(int c = 0; c < r->ncells; c++) {
         struct fz_cell *cell = &r->cells[c];
         if(cell->body == body && cell->on == on && waiting(cell) && cell->event_vt < 0)
-            cell->event_vt = fz_vt();
+            cell->event_vt = fz_vt_ms();
     }
 }
 
@@ -145,7 +146,7 @@ int fz_raw_busy(const struct fz_run *r, int raw, int out, int except) {
 static bool has_come(const struct fz_run *r, const struct fz_cell *cell) {
     if(cell->ready || cell->unsure || cell->event_vt >= 0 || cell->closed_under)
         return true;
-    if(cell->deadline >= 0 && fz_vt() >= cell->deadline)
+    if(cell->deadline >= 0 && fz_vt_ms() >= cell->deadline)
         return true;
     if(cell->body != FZ_BODY_RECV)
         return false;

@@ -398,8 +398,6 @@ void fz_check_call_time(struct fz_run *r, enum dc_fn fn, int rc, int err);
  * earlier deadline has not fired yet, FZ_MAIN for the main coroutine's
  * call, or FZ_NONE. */
 int fz_unfired_before(const struct fz_run *r, int self, int64_t d);
-/* The virtual clock, in ms. */
-int64_t fz_vt(void);
 /* Whether time is judged: only on the virtual clock (not with
  * DILLSPEC_FUZZ_REAL_TIME), and only while the model holds. */
 bool fz_timing_judged(const struct fz_run *r);

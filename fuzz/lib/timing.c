@@ -20,10 +20,6 @@
 #include "model.h"
 #include "vtime.h"
 
-int64_t fz_vt(void) {
-    return fz_vt_ms();
-}
-
 bool fz_timing_judged(const struct fz_run *r) {
     return r->mode == FZ_ORACLE && !r->lost && fz_vt_virtual();
 }
@@ -56,7 +52,7 @@ void fz_check_call_time(struct fz_run *r, enum dc_fn fn, int rc, int err) {
     r->call.set = false;
     if(!fz_timing_judged(r))
         return;
-    int64_t t = fz_vt(), d = r->call.value, from = r->call.vt;
+    int64_t t = fz_vt_ms(), d = r->call.value, from = r->call.vt;
     switch(r->call.mode) {
     case FZ_DL_ZERO: case FZ_DL_PAST:
         if(t != from)
