@@ -54,6 +54,11 @@ static inline bool fz_empty(const struct fz_in *in) {
 void fz_finding(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* How many findings fz_finding has returned from (known deviations): a
+ * harness that keeps state from one call to the next starts afresh after
+ * one. */
+unsigned fz_findings_passed_over(void);
+
 /* The finding "<fn>/<situation>/<observed>" of a call the harness judged. */
 void fz_call_finding(enum dc_fn fn, const char *situation, const char *observed,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
