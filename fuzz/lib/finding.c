@@ -86,6 +86,8 @@ bool fz_known(const char *key) {
     return false;
 }
 
+void (*fz_before_abort)(void);
+
 static unsigned passed_over;
 
 unsigned fz_findings_passed_over(void) {
@@ -109,6 +111,8 @@ void fz_finding(const char *key, const char *fmt, ...) {
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
     fz_record_finding(fz_harness, key, detail);
+    if(fz_before_abort)
+        fz_before_abort();
     abort();
 }
 

@@ -54,6 +54,10 @@ static inline bool fz_empty(const struct fz_in *in) {
 void fz_finding(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Called by fz_finding before it aborts, when set: what atexit() would
+ * have done (hygiene.c removes its private directory). */
+extern void (*fz_before_abort)(void);
+
 /* How many findings fz_finding has returned from (known deviations): a
  * harness that keeps state from one call to the next starts afresh after
  * one. */

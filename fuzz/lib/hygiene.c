@@ -92,6 +92,7 @@ const char *fz_dir(void) {
         exit(2);
     }
     atexit(remove_dir);
+    fz_before_abort = remove_dir;   /* a finding aborts: no atexit */
     return dir;
 }
 
