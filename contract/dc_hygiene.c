@@ -70,7 +70,7 @@ int dc_fds_open(unsigned char *open, int max) {
     return each_entry("/proc/self/fd", count_fd, &c) == 0 ? c.n : -1;
 }
 
-/* The fuzzers count twice an input: opening /proc/self/fd each time was a
+/* The fuzzers count once an input: opening /proc/self/fd each time was a
  * third of the cost of a count.  "self" is resolved when the directory is
  * opened, so a forked child (AFL++'s fork server) opens its own. */
 int dc_fds_count(void) {
